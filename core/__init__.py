@@ -1,0 +1,210 @@
+"""Mentorkorps: the application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Blueprint, Flask, g, request
+from sqlalchemy import event
+
+from core.config import DefaultConfig, environment_overrides
+
+
+def create_app(config: dict | None = None, *, extra_plugins=()) -> Flask:
+    """Build the app. ``config`` overrides everything (tests); ``extra_plugins`` registers plugin
+    modules beside the installed ones (tests, embedding)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(environment_overrides())
+    app.config.update(config or {})
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'mentorkorps.db'}"
+
+    _init_extensions(app)
+    _init_plugins(app, extra_plugins)
+    _register_blueprints(app)
+    _init_request_cycle(app)
+    from core import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from core import i18n, models  # noqa: F401  (every table known before anything binds)
+    from core.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    _init_login(app, login_manager)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                _tune_sqlite(app, engine)
+
+
+def _tune_sqlite(app: Flask, engine) -> None:
+    """WAL, a busy timeout, foreign keys; writes (unsafe HTTP methods, CLI) BEGIN IMMEDIATE so two
+    writers queue on the lock instead of failing half-way with 'database is locked'."""
+    from flask import has_request_context
+
+    busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from core.accounts.models import User
+    from core.extensions import db
+
+    login_manager.init_app(app)
+    login_manager.login_message = _l("Sign in to continue.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        if request.path.startswith("/api/"):
+            return None  # the API authenticates by bearer token only, never by cookie
+        user_id, _, epoch = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or str(user.session_epoch) != epoch:
+            return None
+        return user
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+            return None
+        from core.accounts.services import user_for_token
+
+        return user_for_token(header[7:].strip())
+
+
+def _init_plugins(app: Flask, extra_plugins) -> None:
+    from core.hooks.manager import build_plugin_manager
+
+    app.extensions["mentorkorps_plugins"] = build_plugin_manager(extra_plugins)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from core.access import declare_public_endpoints
+    from core.accounts import api as accounts_api
+    from core.accounts import views as accounts_views
+    from core.extensions import api, csrf
+    from core.platform import views as platform_views
+    from core import web
+
+    app.register_blueprint(web.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(platform_views.bp)
+    for blp in (accounts_api.blp,):
+        csrf.exempt(blp)
+        api.register_blueprint(blp)
+    assets = Blueprint("dkfds", __name__, static_folder=app.config["DKFDS_DIST"], static_url_path="/assets/dkfds")
+    app.register_blueprint(assets)
+    declare_public_endpoints(app, "static", "dkfds.static", "api-docs.openapi_json", "api-docs.openapi_redoc")
+
+
+def _init_request_cycle(app: Flask) -> None:
+    from flask import render_template
+    from flask_babel import get_locale
+    from flask_login import current_user
+
+    from core import access
+    from core.errors import ServiceError
+    from core.extensions import db
+
+    @app.url_value_preprocessor
+    def pull_tenant(endpoint, values):
+        if values and "tenant" in values:
+            g.tenant_slug = values.pop("tenant")
+
+    @app.url_defaults
+    def add_tenant(endpoint, values):
+        if "tenant" not in values and g.get("tenant") is not None and app.url_map.is_endpoint_expecting(endpoint, "tenant"):
+            values["tenant"] = g.tenant.slug
+
+    app.before_request(access.enforce)
+
+    @app.after_request
+    def finish_transaction(response):
+        """Exactly one commit per request, and only when it succeeded."""
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(exc):
+        if exc is not None:
+            db.session.rollback()
+        access.leave_tenant_scope(exc)
+
+    @app.context_processor
+    def page_context():
+        from core.navigation import menu_items
+
+        return {
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "menu": menu_items() if g.get("tenant") is not None and current_user.is_authenticated else [],
+            "role": access.current_role(),
+            "role_labels": ROLE_LABELS,
+            "slot": _template_slot,
+        }
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        """A refusal that reached no form: JSON for the API, the error page for the web."""
+        from core.api_base import json_error
+
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return json_error(error.status, error.message, error.errors)
+        return render_template("error.html", message=str(error.message)), error.status
+
+
+def _role_labels():
+    from flask_babel import lazy_gettext as _l
+
+    return {"coordinator": _l("Coordinator"), "caseworker": _l("Caseworker"), "mentor": _l("Mentor")}
+
+
+ROLE_LABELS = _role_labels()
+
+
+def _template_slot(name: str, **context):
+    """Fragments that enabled plugins put into the named place of a page."""
+    from markupsafe import Markup
+
+    from core.hooks import current_hooks
+
+    if g.get("tenant") is None:
+        return Markup("")
+    parts = current_hooks().mentorkorps_template_slot(slot=name, context=context)
+    return Markup("").join(fragment for fragments in parts for fragment in (fragments or []))

@@ -1,0 +1,142 @@
+"""The one enforcement point for access: deny by default.
+
+Every view (web and API) declares a policy with one of the decorators below; :func:`enforce` runs
+before every request, resolves the tenant from the URL, authenticates (session for pages, bearer
+token for the API), checks membership and role, enters the tenant scope and checks the CSRF token
+of a form. A route with no declared policy is refused (and a test walks ``app.url_map`` for them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from core.extensions import csrf
+
+POLICY_ATTR = "_access_policy"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    kind: str  # "public" | "member" | "platform_admin"
+    roles: frozenset = frozenset()
+    plugin: str | None = None  # the route belongs to this plugin: 404 where it is not enabled
+
+
+def _declare(policy: Policy):
+    def decorator(view):
+        setattr(view, POLICY_ATTR, policy)
+        return view
+
+    return decorator
+
+
+def public(view):
+    """Anyone may call it (login page, token endpoint, static files)."""
+    return _declare(Policy("public"))(view)
+
+
+def members(*roles: str, plugin: str | None = None):
+    """Members of the URL's tenant with one of ``roles`` (any role when none is given)."""
+    return _declare(Policy("member", frozenset(roles), plugin))
+
+
+def platform_admin(view):
+    return _declare(Policy("platform_admin"))(view)
+
+
+def declare_public_endpoints(app, *endpoints: str) -> None:
+    """Endpoints made by other libraries (static files, the OpenAPI document) are public."""
+    app.config.setdefault("PUBLIC_ENDPOINTS", set()).update(endpoints)
+
+
+def policy_of(app, endpoint: str, method: str) -> Policy | None:
+    if endpoint in app.config.get("PUBLIC_ENDPOINTS", ()):
+        return Policy("public")
+    view = app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:  # a MethodView: the method's policy, else the class's
+        handler = getattr(view_class, method.lower(), None)
+        if method == "HEAD" and handler is None:
+            handler = getattr(view_class, "get", None)
+        return getattr(handler, POLICY_ATTR, None) or getattr(view_class, POLICY_ATTR, None)
+    return getattr(view, POLICY_ATTR, None)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def enforce():
+    """``before_request``: the single place where access is decided."""
+    from core.platform.services import get_tenant_by_slug
+    from core.tenancy import enter_tenant
+
+    if request.endpoint is None:  # no route matched: Flask answers 404/405 itself
+        return None
+    policy = policy_of(current_app, request.endpoint, request.method)
+    if policy is None:
+        current_app.logger.error("route %s has no access policy: refused", request.endpoint)
+        abort(403)
+
+    api = is_api_request()
+    slug = g.pop("tenant_slug", None)
+    if api and policy.kind != "public" and not current_user.is_authenticated:
+        abort(401)  # before the tenant lookup: an anonymous caller learns nothing about tenants
+
+    if slug is not None:
+        tenant = get_tenant_by_slug(slug)
+        if tenant is None:
+            abort(404)
+        g.tenant = tenant
+        g._tenant_token = enter_tenant(tenant.id)
+        g.membership = None
+        if current_user.is_authenticated:
+            from core.accounts.services import membership_of
+
+            g.membership = membership_of(current_user, tenant)
+            if g.membership is None:
+                abort(404)  # exactly as for a tenant that does not exist
+
+    if policy.kind == "member":
+        if slug is None:
+            abort(404)
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login", tenant=slug, next=request.full_path.rstrip("?")))
+        if policy.plugin and policy.plugin not in _enabled_plugins(g.tenant):
+            abort(404)
+        if policy.roles and g.membership.role not in policy.roles:
+            abort(403)
+    elif policy.kind == "platform_admin":
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.platform_login", next=request.path))
+        if not current_user.is_platform_admin:
+            abort(404)
+
+    if not api and request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+    return None
+
+
+def _enabled_plugins(tenant):
+    from core.platform.services import enabled_plugin_names
+
+    return enabled_plugin_names(tenant)
+
+
+def leave_tenant_scope(exc=None):
+    """``teardown_request``: leave the tenant scope entered by :func:`enforce`."""
+    from core.tenancy import leave_tenant
+
+    token = g.pop("_tenant_token", None)
+    if token is not None:
+        leave_tenant(token)
+
+
+def current_role() -> str | None:
+    membership = g.get("membership")
+    return membership.role if membership else None

@@ -1,0 +1,137 @@
+"""The ``mentorkorps`` command line (CONTRACT.md section 2). ``mentorkorps db ...`` is Flask-Migrate's."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from core.errors import ServiceError
+from core.extensions import db
+
+
+def _create_app():
+    from core import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main():
+    """Mentorkorps: volunteer mentor corps for municipalities."""
+
+
+def _fail(error: ServiceError):
+    db.session.rollback()
+    raise click.ClickException(str(error.message))
+
+
+tenant_cli = click.Group("tenant", help="Municipalities (tenants).")
+user_cli = click.Group("user", help="Users and their memberships.")
+
+
+@tenant_cli.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="The municipality's name as shown on pages.")
+@click.option("--plugin", "plugins", multiple=True, help="Enable this plugin (repeatable).")
+@with_appcontext
+def tenant_create(slug, name, plugins):
+    """Create a municipality with the short name SLUG (used in URLs)."""
+    from core.platform.services import create_tenant
+
+    try:
+        tenant = create_tenant(slug, name, plugins)
+        db.session.commit()
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Created {tenant.slug} ({tenant.name}) with plugins: {', '.join(plugins) or '-'}")
+
+
+@tenant_cli.command("plugin")
+@click.argument("slug")
+@click.argument("plugin")
+@click.option("--enable/--disable", default=True)
+@with_appcontext
+def tenant_plugin(slug, plugin, enable):
+    """Enable or disable PLUGIN for the municipality SLUG."""
+    from core.platform.services import get_tenant_by_slug, set_plugin_enabled
+
+    tenant = get_tenant_by_slug(slug)
+    if tenant is None:
+        raise click.ClickException(f"No municipality {slug!r}")
+    try:
+        set_plugin_enabled(tenant, plugin, enable)
+        db.session.commit()
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"{plugin} {'enabled' if enable else 'disabled'} for {slug}")
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--tenant", "slug", help="The municipality the user belongs to.")
+@click.option("--role", type=click.Choice(["coordinator", "caseworker", "mentor"]))
+@click.option("--platform-admin", is_flag=True, help="Administrator of the whole platform.")
+@click.option("--name", default="", help="The user's name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def user_create(email, slug, role, platform_admin, name, password_stdin):
+    """Create a user, or add a membership to an existing one."""
+    from core.accounts import services as accounts
+    from core.platform.services import get_tenant_by_slug
+
+    if platform_admin == bool(slug or role):
+        raise click.UsageError("give either --tenant and --role, or --platform-admin")
+    if slug and not role:
+        raise click.UsageError("--role is required with --tenant")
+    tenant = None
+    if slug:
+        tenant = get_tenant_by_slug(slug)
+        if tenant is None:
+            raise click.ClickException(f"No municipality {slug!r}")
+    user = accounts.find_user(email)
+    try:
+        if user is None:
+            password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            user = accounts.create_user(email, password, name=name, platform_admin=platform_admin)
+        elif platform_admin:
+            user.is_platform_admin = True
+        if tenant is not None:
+            accounts.add_membership(user, tenant, role)
+        db.session.commit()
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"User {user.email}: " + (f"{role} in {slug}" if tenant else "platform administrator"))
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Load the demo municipalities and accounts (does nothing when they are there)."""
+    from core.demo import load_demo
+
+    created = load_demo()
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data is already there.")
+
+
+@click.command("info")
+@with_appcontext
+def info_command():
+    """Print where to sign in and the demo accounts."""
+    from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    port = current_app.config.get("PORT") or __import__("os").environ.get("PORT", "5000")
+    click.echo(f"\nMentorkorps: http://127.0.0.1:{port}/  (e.g. http://127.0.0.1:{port}/middelfart/)")
+    click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+    for email, slug, role in DEMO_ACCOUNTS:
+        click.echo(f"  {email:32} {slug or '(platform)':12} {role}")
+    click.echo("")
+
+
+def register(app):
+    app.cli.add_command(tenant_cli)
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(info_command)

@@ -1,0 +1,93 @@
+"""The built-in plugin: every default behaviour, as ``trylast`` implementations any plugin overrides."""
+from flask_babel import lazy_gettext as _l
+
+from core.hooks import PluginInfo, hookimpl
+from core.hooks.types import Code, MenuItem
+
+PLUGIN = PluginInfo(name="defaults", title=_l("Built-in defaults"), kind="core")
+
+RECRUITMENT_CHANNELS = [
+    Code("press", _l("Local press")),
+    Code("brochure", _l("Brochure")),
+    Code("word_of_mouth", _l("Word of mouth")),
+    Code("info_meeting", _l("Information meeting")),
+    Code("association", _l("Association")),
+    Code("web", _l("Web and social media")),
+    Code("network", _l("The young person's network")),
+    Code("other", _l("Other")),
+]
+
+END_REASONS = [
+    Code("completed", _l("Completed")),
+    Code("moved_away", _l("Moved away")),
+    Code("needs_beyond_scope", _l("Needs beyond what a volunteer mentor can handle")),
+    Code("boundary_issues", _l("Could not keep to what a volunteer mentor is for")),
+    Code("own_wish", _l("The young person's own wish")),
+    Code("mentor_stopped", _l("The mentor stopped")),
+    Code("other", _l("Other")),
+]
+
+OUTCOME_CODES = [
+    Code("retained_in_education", _l("Stayed in education")),
+    Code("benefits_to_education", _l("From benefits to education")),
+    Code("sick_leave_to_education", _l("From sick leave to education")),
+    Code("internship", _l("Internship")),
+    Code("job", _l("Job")),
+    Code("gave_up", _l("Gave up")),
+    Code("none", _l("No outcome")),
+]
+
+
+@hookimpl(trylast=True)
+def mentorkorps_target_group_rules(tenant):
+    return []
+
+
+@hookimpl(trylast=True)
+def mentorkorps_intake_criteria(tenant):
+    return []
+
+
+@hookimpl(trylast=True)
+def mentorkorps_score_candidate(tenant, referral, volunteer):
+    return []
+
+
+@hookimpl(trylast=True)
+def mentorkorps_rank_candidates(tenant, referral, candidates):
+    return sorted(candidates, key=lambda c: (-c[1], c[0].id))
+
+
+@hookimpl(trylast=True)
+def mentorkorps_candidate_count(tenant):
+    return 1
+
+
+@hookimpl(trylast=True)
+def mentorkorps_recruitment_channels(tenant):
+    return RECRUITMENT_CHANNELS
+
+
+@hookimpl(trylast=True)
+def mentorkorps_end_reasons(tenant):
+    return END_REASONS
+
+
+@hookimpl(trylast=True)
+def mentorkorps_outcome_codes(tenant):
+    return OUTCOME_CODES
+
+
+@hookimpl(trylast=True)
+def mentorkorps_reports(tenant):
+    return []
+
+
+@hookimpl(trylast=True)
+def mentorkorps_menu_items(tenant, user, role):
+    return [MenuItem("front", _l("Front page"), "web.front", order=0)]
+
+
+@hookimpl(trylast=True)
+def mentorkorps_template_slot(tenant, slot, context):
+    return []

@@ -1,0 +1,23 @@
+"""Helpers shared by the web views."""
+from urllib.parse import urlsplit
+
+from core.errors import ServiceError
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only a local path is followed after login or a language switch (no open redirect)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def attach_service_error(form, error: ServiceError) -> None:
+    """Show a service's refusal next to the field it concerns (or above the form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))

@@ -1,0 +1,297 @@
+"""Every hook a plugin can implement.
+
+Conventions (pytest's): one prefix ``mentorkorps_``; keyword arguments only, ``tenant`` first (the
+:class:`~core.tenancy.Municipality` the call is for, filled in by the relay). Three kinds:
+
+* *providers* (``firstresult``): the first non-``None`` answer wins. The built-in defaults plugin
+  always answers, last; return ``None`` to defer to it.
+* *gatherers*: every enabled plugin answers with a list; the core flattens the lists.
+* *lifecycle events*: told after a state change, inside the request's transaction. Return values
+  are ignored. Add rows through the session if needed, but never commit.
+
+Order: a municipality's implementations are ``tryfirst``, reusable plugins sit in the middle, the
+defaults are ``trylast``. See ``docs/hooks.md`` for the same reference with more context.
+"""
+from core.hooks import hookspec
+
+# --------------------------------------------------------------------------------------------
+# Target group and intake
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def mentorkorps_target_group_rules(tenant):
+    """Gather the rules that decide whether a young person belongs to the tenant's target group.
+
+    :param tenant: the municipality.
+    :return: a list of :class:`core.hooks.types.Rule`. Every rule of every enabled plugin runs
+        at intake and every finding is shown to the coordinator; a blocking finding means the
+        referral cannot be accepted as it is.
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_target_group_rules(tenant):
+            def age_18_to_30(citizen, on, **_):
+                if not 18 <= citizen.age_on(on) <= 30:
+                    return Finding("age", _l("The young person must be 18-30 years old."), blocking=True)
+            return [Rule("age", _l("Age 18-30"), age_18_to_30)]
+    """
+
+
+@hookspec
+def mentorkorps_intake_criteria(tenant):
+    """Gather the questions the coordinator answers at intake.
+
+    :param tenant: the municipality.
+    :return: a list of :class:`core.hooks.types.IntakeCriterion`. An answer equal to the
+        criterion's ``blocking_answer`` excludes the young person, with the criterion's reason.
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_intake_criteria(tenant):
+            return [IntakeCriterion("drug_abuse", _l("Is there active drug abuse?"),
+                                    reason=_l("Active drug abuse excludes a volunteer mentor."))]
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def mentorkorps_score_candidate(tenant, referral, volunteer):
+    """Gather the parts of a candidate volunteer's score for a referral.
+
+    :param tenant: the municipality.
+    :param referral: the referral being matched.
+    :param volunteer: one eligible candidate.
+    :return: a list of :class:`core.hooks.types.ScorePart`; the score is their sum and each
+        part's reason is shown to the coordinator.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_score_candidate(tenant, referral, volunteer):
+            shared = set(referral.citizen.interests) & set(volunteer.interests)
+            return [ScorePart(5 * len(shared), _l("Shares interests: %(i)s", i=", ".join(shared)))]
+    """
+
+
+@hookspec(firstresult=True)
+def mentorkorps_rank_candidates(tenant, referral, candidates):
+    """Provide the order in which scored candidates are offered.
+
+    :param tenant: the municipality.
+    :param referral: the referral being matched.
+    :param candidates: a list of ``(volunteer, score, parts)`` tuples.
+    :return: the same tuples in the order to present, or ``None`` to defer. The default sorts by
+        score, highest first, then by the volunteer's id.
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_rank_candidates(tenant, referral, candidates):
+            # Prefer volunteers with no young person yet.
+            return sorted(candidates, key=lambda c: (c[0].active_match_count, -c[1]))
+    """
+
+
+@hookspec(firstresult=True)
+def mentorkorps_candidate_count(tenant):
+    """Provide how many candidate mentors are presented for one referral.
+
+    :param tenant: the municipality.
+    :return: a positive int, or ``None`` to defer. The default is 1 (the coordinator matches).
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_candidate_count(tenant):
+            return 2  # the young person chooses between two
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Codes
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def mentorkorps_recruitment_channels(tenant):
+    """Gather the channels through which volunteers are recruited.
+
+    :param tenant: the municipality.
+    :return: a list of :class:`core.hooks.types.Code`. The defaults are the codes of the import
+        format (press, brochure, word_of_mouth, info_meeting, association, web, network, other);
+        a plugin adds its own. A later plugin's label for an existing key is ignored.
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_recruitment_channels(tenant):
+            return [Code("mentor_spouse", _l("Spouse of a mentor"))]
+    """
+
+
+@hookspec
+def mentorkorps_end_reasons(tenant):
+    """Gather the reasons a match can end with.
+
+    :param tenant: the municipality.
+    :return: a list of :class:`core.hooks.types.Code`; ``completed`` is the reason of a course that
+        ran its full length, every other reason counts as a stop.
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_end_reasons(tenant):
+            return [Code("moved_municipality", _l("Moved to another municipality"))]
+    """
+
+
+@hookspec
+def mentorkorps_outcome_codes(tenant):
+    """Gather the outcomes recorded at the end of a match.
+
+    :param tenant: the municipality.
+    :return: a list of :class:`core.hooks.types.Code`; ``none`` means no outcome.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_outcome_codes(tenant):
+            return [Code("flex_job", _l("Flex job"))]
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Reports
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def mentorkorps_reports(tenant):
+    """Gather the reports the tenant has.
+
+    :param tenant: the municipality.
+    :return: a list of :class:`core.hooks.types.ReportDefinition`. A tenant lists only the reports
+        of the core and of its enabled plugins.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_reports(tenant):
+            return [ReportDefinition("network-recruitment", _l("Network recruitment"), compute_status)]
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def mentorkorps_menu_items(tenant, user, role):
+    """Gather the entries of the main navigation for a signed-in member.
+
+    :param tenant: the municipality.
+    :param user: the signed-in :class:`core.accounts.models.User`.
+    :param role: the user's role in the tenant (coordinator, caseworker or mentor).
+    :return: a list of :class:`core.hooks.types.MenuItem`; the core keeps those whose ``roles``
+        contain ``role`` and sorts them by ``order``.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_menu_items(tenant, user, role):
+            return [MenuItem("nominations", _l("Nominations"), "network_recruitment.index",
+                             roles=frozenset({"coordinator"}), order=40)]
+    """
+
+
+@hookspec
+def mentorkorps_template_slot(tenant, slot, context):
+    """Gather HTML fragments for a named place in a page.
+
+    :param tenant: the municipality.
+    :param slot: the name of the place, e.g. ``"front_page"`` or ``"volunteer_detail"``.
+    :param context: the template's context (read it, do not change it).
+    :return: a list of :class:`markupsafe.Markup` fragments (escape what you interpolate), shown in
+        order; ``None`` or an empty list adds nothing.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_template_slot(tenant, slot, context):
+            if slot == "front_page":
+                return [Markup("<p>{}</p>").format(_("Ask about the young person's network."))]
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Lifecycle events (return values are ignored; never commit)
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def mentorkorps_referral_created(tenant, referral):
+    """Told after a referral has been created (and flushed, so it has an id).
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_referral_created(tenant, referral):
+            db.session.add(NetworkQuestion(referral_id=referral.id))
+    """
+
+
+@hookspec
+def mentorkorps_match_proposed(tenant, match):
+    """Told after candidates have been proposed for a referral.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_match_proposed(tenant, match):
+            log.info("proposed %s candidates", len(match.candidates))
+    """
+
+
+@hookspec
+def mentorkorps_match_started(tenant, match):
+    """Told after a match has become active.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_match_started(tenant, match):
+            schedule_check_ins(match)
+    """
+
+
+@hookspec
+def mentorkorps_match_ended(tenant, match):
+    """Told after a match has ended (its end reason and outcome are set).
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_match_ended(tenant, match):
+            schedule_follow_up(match, months=6)
+    """
+
+
+@hookspec
+def mentorkorps_meeting_logged(tenant, meeting):
+    """Told after a mentor has logged a meeting with their young person.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_meeting_logged(tenant, meeting):
+            if meeting.minutes > 240:
+                flag_for_review(meeting)
+    """

@@ -1,0 +1,17 @@
+from flask import g, url_for
+from flask_login import current_user
+
+from core.access import current_role
+from core.hooks import current_hooks
+
+
+def menu_items():
+    """The main navigation of the signed-in member: the menu hook's items for their role."""
+    role = current_role()
+    items = [item for items in current_hooks().mentorkorps_menu_items(user=current_user, role=role) for item in items]
+    seen, result = set(), []
+    for item in sorted(items, key=lambda i: (i.order, i.key)):
+        if role in item.roles and item.key not in seen:
+            seen.add(item.key)
+            result.append({"key": item.key, "label": item.label, "url": url_for(item.endpoint, tenant=g.tenant.slug, **item.params)})
+    return result

@@ -1,0 +1,124 @@
+"""Tenancy by mechanism.
+
+Every tenant-owned model mixes in :class:`TenantScoped`. An ORM event filters every SELECT,
+UPDATE and DELETE that touches such a model to the current tenant, and a flush event stamps new
+rows with it. With no tenant context the query raises :class:`TenantContextMissing` instead of
+returning every municipality's rows; cross-tenant work opens :func:`unscoped` explicitly.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+
+from core.extensions import db
+
+_tenant_id: ContextVar[int | None] = ContextVar("mentorkorps_tenant_id", default=None)
+_unscoped: ContextVar[bool] = ContextVar("mentorkorps_unscoped", default=False)
+
+
+class TenantContextMissing(RuntimeError):
+    """A tenant-scoped table was queried or written with no tenant in context."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Municipality(db.Model):
+    """A tenant. Its slug is the first segment of every web and API URL."""
+
+    __tablename__ = "municipality"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Bumped on every plugin (en/dis)ablement; the hook relay cache is keyed on it, so a change
+    # takes effect on the next request in every worker without a restart.
+    plugins_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def setting(self, key, default=None):
+        return (self.settings or {}).get(key, default)
+
+    def __repr__(self):
+        return f"<Municipality {self.slug}>"
+
+
+class TenantScoped:
+    """Mixin for every table that holds a municipality's data."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True, nullable=False)
+
+
+def current_tenant_id() -> int | None:
+    return _tenant_id.get()
+
+
+@contextmanager
+def tenant_scope(tenant: Municipality | int):
+    """Run the block as ``tenant``: queries are filtered to it and new rows belong to it."""
+    tenant_id = tenant if isinstance(tenant, int) else tenant.id
+    token = _tenant_id.set(tenant_id)
+    unscoped_token = _unscoped.set(False)
+    try:
+        yield
+    finally:
+        _unscoped.reset(unscoped_token)
+        _tenant_id.reset(token)
+
+
+@contextmanager
+def unscoped():
+    """Cross-tenant work (platform admin, CLI, tests): the filter is lifted, explicitly."""
+    token = _unscoped.set(True)
+    try:
+        yield
+    finally:
+        _unscoped.reset(token)
+
+
+def enter_tenant(tenant_id: int):
+    """Set the tenant for the rest of a request; returns a token for :func:`leave_tenant`."""
+    return _tenant_id.set(tenant_id)
+
+
+def leave_tenant(token) -> None:
+    _tenant_id.reset(token)
+
+
+def _touches_tenant_data(orm_execute_state) -> bool:
+    return any(issubclass(m.class_, TenantScoped) for m in orm_execute_state.all_mappers)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_tenant(orm_execute_state):
+    if not (orm_execute_state.is_select or orm_execute_state.is_update or orm_execute_state.is_delete):
+        return
+    if _unscoped.get() or not _touches_tenant_data(orm_execute_state):
+        return
+    tenant_id = _tenant_id.get()
+    if tenant_id is None:
+        raise TenantContextMissing("query on tenant data without a tenant in context")
+    orm_execute_state.statement = orm_execute_state.statement.options(
+        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_new_rows(session, flush_context, instances):
+    tenant_id = _tenant_id.get()
+    for obj in session.new:
+        if not isinstance(obj, TenantScoped):
+            continue
+        if obj.tenant_id is None:
+            if tenant_id is None:
+                raise TenantContextMissing(f"new {type(obj).__name__} without a tenant in context")
+            obj.tenant_id = tenant_id
+        elif tenant_id is not None and obj.tenant_id != tenant_id and not _unscoped.get():
+            raise TenantContextMissing(f"new {type(obj).__name__} for another tenant")
