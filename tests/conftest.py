@@ -1,0 +1,195 @@
+"""Fixtures: ``app`` (a fresh app and plugin manager per test), ``db`` (empty tables), ``client``,
+factories for tenants and users, and helpers to sign in and to post forms with a CSRF token.
+
+The schema is built once per run by the real Alembic migrations, on SQLite (a temporary file) or on
+the PostgreSQL server that ``DATABASE_URL`` names. Each test starts with empty tables.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from core import create_app
+from core.extensions import db as _db
+
+PASSWORD = "test-password-123"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """Migrate an empty database to head once per run (dropping what a previous run left)."""
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    with app.app_context():
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        _db.engine.dispose()
+    return database_url
+
+
+def _empty_tables():
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    if _db.engine.dialect.name == "postgresql":
+        _db.session.execute(text("TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(f'"{t}"' for t in tables))))
+    else:
+        for table in tables:
+            _db.session.execute(text(f'DELETE FROM "{table}"'))
+    _db.session.commit()
+
+
+def make_app(database_url, extra_plugins=(), **config):
+    return create_app({
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        **config,
+    }, extra_plugins=extra_plugins)
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def extra_plugins():
+    """Override in a test module to register test plugins beside the installed ones."""
+    return ()
+
+
+@pytest.fixture
+def app(_schema, app_config, extra_plugins):
+    app = make_app(_schema, extra_plugins, **app_config)
+    with app.app_context():
+        _empty_tables()
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def pm(app):
+    """The app's own plugin manager (fresh per test)."""
+    from core.hooks.manager import plugin_manager
+
+    return plugin_manager(app)
+
+
+@pytest.fixture
+def tenant_factory(db):
+    from core.platform.services import create_tenant
+
+    def make(slug="middelfart", name=None, plugins=()):
+        tenant = create_tenant(slug, name or slug.title(), plugins)
+        db.session.commit()
+        return tenant
+
+    return make
+
+
+@pytest.fixture
+def user_factory(db):
+    from core.accounts import services
+
+    counter = {"n": 0}
+
+    def make(tenant=None, role="coordinator", email=None, platform_admin=False, name=""):
+        counter["n"] += 1
+        email = email or f"user{counter['n']}-{role}@example.dk"
+        user = services.create_user(email, PASSWORD, name=name or email.split("@")[0], platform_admin=platform_admin)
+        if tenant is not None:
+            services.add_membership(user, tenant, role)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def tenant(tenant_factory):
+    return tenant_factory("middelfart", "Middelfart Kommune", plugins=("middelfart",))
+
+
+@pytest.fixture
+def other_tenant(tenant_factory):
+    return tenant_factory("ishoej", "Ishøj Kommune", plugins=("ishoej",))
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, page="/") -> str:
+    """A CSRF token of the client's session, read from a page that has a form."""
+    response = client.get(page)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {page} ({response.status_code})"
+    return match.group(1)
+
+
+def login(client, user, tenant):
+    """Sign in through the real login form."""
+    token = csrf_token(client, f"/{tenant.slug}/login")
+    response = client.post(f"/{tenant.slug}/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+def post_form(client, url, data=None, page=None, **kwargs):
+    """POST a form with a valid CSRF token taken from ``page`` (default: ``url`` itself)."""
+    data = dict(data or {})
+    data["csrf_token"] = csrf_token(client, page or url)
+    return client.post(url, data=data, **kwargs)
+
+
+def api_token(client, user) -> dict:
+    response = client.post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 201, response.json
+    return {"Authorization": f"Bearer {response.json['token']}"}
+
+
+@pytest.fixture
+def signed_in(client, tenant, user_factory):
+    """A client signed in as a coordinator of ``tenant``."""
+    user = user_factory(tenant, "coordinator")
+    login(client, user, tenant)
+    client.user = user
+    return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need the system's Chromium; CI (REQUIRE_BROWSER=1) fails rather than skips."""
+    if Path("/usr/bin/chromium").exists() or os.environ.get("REQUIRE_BROWSER") == "1":
+        return
+    skip = pytest.mark.skip(reason="/usr/bin/chromium is not installed")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
