@@ -33,10 +33,30 @@ i18n: $(VENV)/.installed
 	  done; \
 	done
 
-# Re-extract the core catalogue and merge it into da/en (developers' helper).
+# Translation domains, each extracted from its own sources into its own template and catalogues:
+# the core (domain `messages`, sources core/, catalogues translations/) and every plugin or
+# municipality package (domain = the package's name, catalogues in its translations/ folder).
+# Spelled <sources>:<catalogue folder>:<domain>.
+LOCALES := da en
+PLUGIN_PACKAGES := $(patsubst %/__init__.py,%,$(wildcard plugins/*/__init__.py municipalities/*/__init__.py))
+DOMAINS := core:translations:messages $(foreach p,$(PLUGIN_PACKAGES),$(p):$(p)/translations:$(notdir $(p)))
+# `_l` is flask_babel's lazy_gettext in the core and the package's own domain.lazy_gettext in a plugin.
+EXTRACT_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2
+
+# Re-extract every domain into its .pot and merge it into the da/en catalogues (missing ones are
+# created). New English entries get msgstr = msgid; new Danish ones are left for the translator.
 i18n-extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -o translations/messages.pot core
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	@set -e; for spec in $(DOMAINS); do \
+	  src=$${spec%%:*}; rest=$${spec#*:}; dir=$${rest%%:*}; domain=$${rest#*:}; \
+	  echo "extracting $$src -> $$dir/$$domain.pot"; mkdir -p "$$dir"; \
+	  $(BIN)/pybabel -q extract -F translations/babel.cfg $(EXTRACT_KEYWORDS) --add-location=file \
+	    --project=Mentorkorps --version=0.1.0 --copyright-holder='the Mentorkorps contributors' -c TRANSLATORS: -o "$$dir/$$domain.pot" "$$src"; \
+	  for lang in $(LOCALES); do \
+	    $(BIN)/pybabel -q update -D "$$domain" -i "$$dir/$$domain.pot" -d "$$dir" -l $$lang \
+	      --init-missing --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date; \
+	  done; \
+	done
+	$(BIN)/python scripts/i18n_english.py translations $(addsuffix /translations,$(PLUGIN_PACKAGES))
 
 migrate: install
 	$(BIN)/mentorkorps db upgrade

@@ -118,10 +118,15 @@ def _register_blueprints(app: Flask) -> None:
     from core.platform import views as platform_views
     from core import web
 
-    app.register_blueprint(web.bp)
-    app.register_blueprint(accounts_views.bp)
-    app.register_blueprint(platform_views.bp)
-    for blp in (accounts_api.blp,):
+    from core.groups import api as groups_api, views as groups_views
+    from core.platform import tenant_views
+    from core.training import api as training_api, views as training_views
+    from core.volunteers import api as volunteers_api, views as volunteers_views
+
+    for bp in (web.bp, accounts_views.bp, platform_views.bp, tenant_views.bp, volunteers_views.bp,
+               volunteers_views.mentor_bp, training_views.bp, groups_views.bp):
+        app.register_blueprint(bp)
+    for blp in (accounts_api.blp, volunteers_api.blp, training_api.blp, groups_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
     assets = Blueprint("dkfds", __name__, static_folder=app.config["DKFDS_DIST"], static_url_path="/assets/dkfds")

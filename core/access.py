@@ -61,9 +61,15 @@ def policy_of(app, endpoint: str, method: str) -> Policy | None:
     view_class = getattr(view, "view_class", None)
     if view_class is not None:  # a MethodView: the method's policy, else the class's
         handler = getattr(view_class, method.lower(), None)
-        if method == "HEAD" and handler is None:
+        if method in ("HEAD", "OPTIONS") and handler is None:
             handler = getattr(view_class, "get", None)
-        return getattr(handler, POLICY_ATTR, None) or getattr(view_class, POLICY_ATTR, None)
+        policy = getattr(handler, POLICY_ATTR, None) or getattr(view_class, POLICY_ATTR, None)
+        if policy is None and method == "OPTIONS" and handler is None:
+            # Flask's automatic OPTIONS answer: the policy every method of the view shares, if one.
+            policies = {getattr(getattr(view_class, m.lower(), None), POLICY_ATTR, None)
+                        for m in (getattr(view_class, "methods", None) or ())}
+            policy = policies.pop() if len(policies) == 1 else None
+        return policy
     return getattr(view, POLICY_ATTR, None)
 
 
@@ -92,15 +98,18 @@ def enforce():
         tenant = get_tenant_by_slug(slug)
         if tenant is None:
             abort(404)
-        g.tenant = tenant
-        g._tenant_token = enter_tenant(tenant.id)
-        g.membership = None
+        membership = None
         if current_user.is_authenticated:
             from core.accounts.services import membership_of
 
-            g.membership = membership_of(current_user, tenant)
-            if g.membership is None:
-                abort(404)  # exactly as for a tenant that does not exist
+            membership = membership_of(current_user, tenant)
+            if membership is None:
+                # Exactly as for a tenant that does not exist: refused before g.tenant is set, so
+                # the error page cannot show the tenant's name or links.
+                abort(404)
+        g.tenant = tenant
+        g._tenant_token = enter_tenant(tenant.id)
+        g.membership = membership
 
     if policy.kind == "member":
         if slug is None:

@@ -2,9 +2,10 @@
 
 
 class ServiceError(Exception):
-    """A refused change. ``message`` is translatable; ``field`` names the input it concerns."""
+    """A refused change. ``message`` is translatable; ``field`` names the input it concerns;
+    ``errors`` maps several fields to their messages (all problems are reported at once)."""
 
-    status = 400
+    status = 422
 
     def __init__(self, message, field: str | None = None, status: int | None = None, errors: dict | None = None):
         super().__init__(str(message))
@@ -21,3 +22,11 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+def raise_if(errors: dict, message=None) -> None:
+    """Raise one :class:`ServiceError` carrying every field error gathered by a validation."""
+    if errors:
+        from flask_babel import lazy_gettext as _l
+
+        raise ServiceError(message or _l("The form has errors."), errors=errors)

@@ -15,9 +15,15 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def attach_service_error(form, error: ServiceError) -> None:
-    """Show a service's refusal next to the field it concerns (or above the form)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [str(error.message)]
-    else:
+    """Show a service's refusal next to the fields it concerns (or above the form)."""
+    placed = False
+    for name, messages in (error.errors or {}).items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [str(m) for m in messages]
+            placed = True
+        else:
+            form.form_errors.extend(str(m) for m in messages)
+            placed = True
+    if not placed:
         form.form_errors.append(str(error.message))

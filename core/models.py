@@ -3,3 +3,6 @@ from core.tenancy import Municipality  # noqa: F401
 from core.accounts.models import ApiToken, Membership, User  # noqa: F401
 from core.audit.models import AuditEvent  # noqa: F401
 from core.platform.models import PluginEnablement  # noqa: F401
+from core.volunteers.models import Screening, Volunteer, VolunteerStatusChange  # noqa: F401
+from core.training.models import Course, CourseEnrollment, CourseSession, SessionAttendance  # noqa: F401
+from core.groups.models import GroupMeeting, GroupMeetingParticipant, VolunteerGroup  # noqa: F401

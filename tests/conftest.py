@@ -185,6 +185,38 @@ def signed_in(client, tenant, user_factory):
     return client
 
 
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __len__(self):
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as q: ...`` then ``len(q)``: SQL statements sent to the database."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
+                counter.statements.append(statement)
+
+        event.listen(_db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests need the system's Chromium; CI (REQUIRE_BROWSER=1) fails rather than skips."""
     if Path("/usr/bin/chromium").exists() or os.environ.get("REQUIRE_BROWSER") == "1":

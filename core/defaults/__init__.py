@@ -85,9 +85,33 @@ def mentorkorps_reports(tenant):
 
 @hookimpl(trylast=True)
 def mentorkorps_menu_items(tenant, user, role):
-    return [MenuItem("front", _l("Front page"), "web.front", order=0)]
+    coordinator = frozenset({"coordinator"})
+    return [
+        MenuItem("front", _l("Front page"), "web.front", order=0),
+        MenuItem("volunteers", _l("Volunteers"), "volunteers.index", roles=coordinator, order=10),
+        MenuItem("courses", _l("Courses"), "training.index", roles=coordinator, order=20),
+        MenuItem("group_meetings", _l("Group meetings"), "groups.index", roles=coordinator, order=30),
+        MenuItem("recruitment", _l("Recruitment"), "volunteers.recruitment", roles=coordinator, order=40),
+        MenuItem("settings", _l("Settings"), "tenant_settings.edit", roles=coordinator, order=90),
+        MenuItem("my_profile", _l("My profile"), "mentor.profile", roles=frozenset({"mentor"}), order=10),
+    ]
 
 
 @hookimpl(trylast=True)
 def mentorkorps_template_slot(tenant, slot, context):
+    return []
+
+
+@hookimpl(trylast=True)
+def mentorkorps_course_completed(tenant, course, sessions, attended_session_ids):
+    return bool(sessions) and all(s.id in attended_session_ids for s in sessions)
+
+
+@hookimpl(trylast=True)
+def mentorkorps_course_required_for_matching(tenant, volunteer):
+    return True
+
+
+@hookimpl(trylast=True)
+def mentorkorps_eligibility_findings(tenant, volunteer, on):
     return []

@@ -295,3 +295,82 @@ def mentorkorps_meeting_logged(tenant, meeting):
             if meeting.minutes > 240:
                 flag_for_review(meeting)
     """
+
+
+# --------------------------------------------------------------------------------------------
+# Volunteers: training, screening and the gates before matching
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def mentorkorps_course_completed(tenant, course, sessions, attended_session_ids):
+    """Provide whether a volunteer has completed a course, from their attendance.
+
+    :param tenant: the municipality.
+    :param course: the :class:`core.training.models.Course`.
+    :param sessions: the course's sessions, in date order.
+    :param attended_session_ids: ids of the sessions the volunteer attended.
+    :return: ``True`` or ``False``, or ``None`` to defer. The default: every session attended
+        (and the course has at least one session).
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_course_completed(tenant, course, sessions, attended_session_ids):
+            # Four of the five evenings are enough.
+            return len(attended_session_ids) >= max(len(sessions) - 1, 1)
+    """
+
+
+@hookspec(firstresult=True)
+def mentorkorps_course_required_for_matching(tenant, volunteer):
+    """Provide whether a volunteer must have completed a course before being matched.
+
+    :param tenant: the municipality.
+    :param volunteer: the :class:`core.volunteers.models.Volunteer` being checked.
+    :return: ``True`` or ``False``, or ``None`` to defer. The default is ``True``.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_course_required_for_matching(tenant, volunteer):
+            # An adult the young person nominated takes a short introduction instead.
+            if volunteer.recruitment_channel == "nominated_by_young_person":
+                return False
+    """
+
+
+@hookspec
+def mentorkorps_eligibility_findings(tenant, volunteer, on):
+    """Gather extra reasons why a volunteer cannot be matched on a day.
+
+    :param tenant: the municipality.
+    :param volunteer: the :class:`core.volunteers.models.Volunteer` being checked.
+    :param on: the :class:`datetime.date` the check is for.
+    :return: a list of :class:`core.hooks.types.Finding`; a blocking finding makes the volunteer
+        ineligible and its message is shown as the reason. The core's own gates (status, course,
+        screening) are checked beside these.
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_eligibility_findings(tenant, volunteer, on):
+            if volunteer.age_on(on) is not None and volunteer.age_on(on) < 21:
+                return [Finding("age", _l("Mentors must be at least 21."), blocking=True)]
+    """
+
+
+@hookspec
+def mentorkorps_volunteer_status_changed(tenant, volunteer, change):
+    """Told after a volunteer's status has changed (the change is recorded and flushed).
+
+    :param change: the :class:`core.volunteers.models.VolunteerStatusChange` with ``from_status``,
+        ``to_status`` and the date ``on``.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_volunteer_status_changed(tenant, volunteer, change):
+            if change.to_status == "approved":
+                invite_to_next_experience_group(volunteer)
+    """

@@ -1,0 +1,268 @@
+"""Courses: sessions, enrolment with a waiting list, attendance and completion by the tenant's rule."""
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from core.audit import services as audit
+from core.errors import Conflict, NotFound, ServiceError, raise_if
+from core.extensions import db
+from core.hooks import current_hooks
+from core.training.models import ENROLLED, WAITING, WITHDRAWN, Course, CourseEnrollment, CourseSession, SessionAttendance
+from core.volunteers import services as volunteers
+from core.volunteers.models import Volunteer, VolunteerStatus
+
+MAX_PARTICIPANTS = 500
+MAX_SESSION_HOURS = Decimal("12")
+
+
+def _text_errors(data: dict, limits: dict, errors: dict) -> None:
+    for name, limit in limits.items():
+        value = data.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            errors.setdefault(name, []).append(_l("At most %(n)s characters.", n=limit))
+
+
+# ---- courses -------------------------------------------------------------------------------
+
+COURSE_FIELDS = ("title", "description", "place", "max_participants")
+
+
+def _validate_course(data: dict, creating: bool) -> None:
+    errors: dict = {}
+    if (creating or "title" in data) and not (data.get("title") or "").strip():
+        errors["title"] = [_l("The title is required.")]
+    _text_errors(data, {"title": 120, "description": 4000, "place": 200}, errors)
+    limit = data.get("max_participants")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_PARTICIPANTS):
+        errors["max_participants"] = [_l("Must be between 1 and %(max)s.", max=MAX_PARTICIPANTS)]
+    raise_if(errors)
+
+
+def create_course(data: dict) -> Course:
+    data = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items() if k in COURSE_FIELDS}
+    _validate_course(data, creating=True)
+    course = Course(**data)
+    db.session.add(course)
+    db.session.flush()
+    audit.record("course.created", course)
+    return course
+
+
+def update_course(course: Course, data: dict) -> Course:
+    data = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items() if k in COURSE_FIELDS}
+    _validate_course(data, creating=False)
+    if data.get("max_participants") is not None and data["max_participants"] < _enrolled_count(course):
+        raise_if({"max_participants": [_l("More volunteers than that already have a place.")]})
+    for key, value in data.items():
+        setattr(course, key, value)
+    audit.record("course.updated", course)
+    return course
+
+
+def get_course(course_id: int) -> Course:
+    course = db.session.get(Course, course_id)
+    if course is None:
+        raise NotFound(_l("The course was not found."))
+    return course
+
+
+def list_courses():
+    """Courses with their first and last session date and counts, newest first (one query)."""
+    first = select(func.min(CourseSession.on)).where(CourseSession.course_id == Course.id).scalar_subquery()
+    last = select(func.max(CourseSession.on)).where(CourseSession.course_id == Course.id).scalar_subquery()
+    sessions = select(func.count(CourseSession.id)).where(CourseSession.course_id == Course.id).scalar_subquery()
+    enrolled = (select(func.count(CourseEnrollment.id))
+                .where(CourseEnrollment.course_id == Course.id, CourseEnrollment.state == ENROLLED).scalar_subquery())
+    completed = (select(func.count(CourseEnrollment.id))
+                 .where(CourseEnrollment.course_id == Course.id, CourseEnrollment.completed_on.is_not(None)).scalar_subquery())
+    waiting = (select(func.count(CourseEnrollment.id))
+               .where(CourseEnrollment.course_id == Course.id, CourseEnrollment.state == WAITING).scalar_subquery())
+    stmt = (select(Course, first.label("first_on"), last.label("last_on"), sessions.label("sessions"),
+                   enrolled.label("enrolled"), completed.label("completed"), waiting.label("waiting"))
+            .order_by(first.desc().nulls_first(), Course.id.desc()))
+    return db.session.execute(stmt).all()
+
+
+# ---- sessions ------------------------------------------------------------------------------
+
+def _parse_hours(value, errors) -> Decimal | None:
+    try:
+        hours = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        errors["hours"] = [_l("Enter the length in hours, e.g. 3 or 2.5.")]
+        return None
+    if not Decimal("0.5") <= hours <= MAX_SESSION_HOURS:
+        errors["hours"] = [_l("A session lasts between half an hour and %(max)s hours.", max=MAX_SESSION_HOURS)]
+        return None
+    return hours.quantize(Decimal("0.1"))
+
+
+def add_session(course: Course, on: date, hours, starts_at: time | None = None, place: str | None = None) -> CourseSession:
+    errors: dict = {}
+    if not isinstance(on, date):
+        errors["on"] = [_l("Not a valid date.")]
+    elif on.year < 2000 or on.year > volunteers.today().year + 5:
+        errors["on"] = [_l("The date is not plausible.")]
+    parsed = _parse_hours(hours, errors)
+    _text_errors({"place": place}, {"place": 200}, errors)
+    raise_if(errors)
+    session = CourseSession(course=course, on=on, hours=parsed, starts_at=starts_at, place=(place or "").strip() or course.place)
+    db.session.add(session)
+    db.session.flush()
+    _recompute_completion(course)
+    audit.record("course.session_added", course)
+    return session
+
+
+def remove_session(session: CourseSession) -> None:
+    if any(a.attended for a in session.attendance):
+        raise Conflict(_l("Attendance is registered for this session; it cannot be removed."))
+    course = session.course
+    db.session.delete(session)
+    db.session.flush()
+    db.session.expire(course, ["sessions"])
+    _recompute_completion(course)
+    audit.record("course.session_removed", course)
+
+
+def get_session(session_id: int) -> CourseSession:
+    session = db.session.get(CourseSession, session_id)
+    if session is None:
+        raise NotFound(_l("The session was not found."))
+    return session
+
+
+# ---- enrolment and the waiting list ----------------------------------------------------------
+
+def _enrolled_count(course: Course) -> int:
+    return db.session.scalar(select(func.count(CourseEnrollment.id))
+                             .where(CourseEnrollment.course_id == course.id, CourseEnrollment.state == ENROLLED))
+
+
+def enroll(course: Course, volunteer: Volunteer) -> CourseEnrollment:
+    """A place on the course, or on its waiting list when it is full."""
+    if volunteer.status == VolunteerStatus.LEFT:
+        raise Conflict(_l("The volunteer has left the corps."), field="volunteer_id")
+    enrollment = db.session.scalar(select(CourseEnrollment).where(
+        CourseEnrollment.course_id == course.id, CourseEnrollment.volunteer_id == volunteer.id))
+    if enrollment is not None and enrollment.state != WITHDRAWN:
+        raise Conflict(_l("The volunteer is already on this course."), field="volunteer_id")
+    full = course.max_participants is not None and _enrolled_count(course) >= course.max_participants
+    state = WAITING if full else ENROLLED
+    if enrollment is None:
+        enrollment = CourseEnrollment(course=course, volunteer_id=volunteer.id, state=state)
+        db.session.add(enrollment)
+    else:
+        enrollment.state = state
+    db.session.flush()
+    audit.record("course.enrolled", course, volunteer_id=volunteer.id, state=state)
+    return enrollment
+
+
+def withdraw(enrollment: CourseEnrollment) -> CourseEnrollment | None:
+    """Take a volunteer off the course; the longest waiting volunteer gets the place. Returns the
+    promoted enrolment, if any."""
+    was_enrolled = enrollment.state == ENROLLED
+    enrollment.state = WITHDRAWN
+    enrollment.completed_on = None
+    db.session.flush()
+    audit.record("course.withdrawn", enrollment.course, volunteer_id=enrollment.volunteer_id)
+    if not was_enrolled:
+        return None
+    first_waiting = db.session.scalar(select(CourseEnrollment).where(
+        CourseEnrollment.course_id == enrollment.course_id, CourseEnrollment.state == WAITING)
+        .order_by(CourseEnrollment.enrolled_at, CourseEnrollment.id).limit(1))
+    if first_waiting is not None:
+        first_waiting.state = ENROLLED
+        audit.record("course.promoted_from_waiting_list", enrollment.course, volunteer_id=first_waiting.volunteer_id)
+    return first_waiting
+
+
+def get_enrollment(course: Course, volunteer_id: int) -> CourseEnrollment:
+    enrollment = db.session.scalar(select(CourseEnrollment).where(
+        CourseEnrollment.course_id == course.id, CourseEnrollment.volunteer_id == volunteer_id))
+    if enrollment is None:
+        raise NotFound(_l("The volunteer is not on this course."))
+    return enrollment
+
+
+# ---- attendance and completion ----------------------------------------------------------------
+
+def register_attendance(session: CourseSession, attended: dict[int, bool]) -> None:
+    """Record who came to a session (``{volunteer_id: came}``) for volunteers with a place on the
+    course; completion is then recomputed by the tenant's rule."""
+    if session.on > volunteers.today():
+        raise Conflict(_l("Attendance can be registered from the day of the session."), field="attendance")
+    course = session.course
+    enrolled = {e.volunteer_id: e for e in course.enrollments if e.state == ENROLLED}
+    strangers = set(attended) - set(enrolled)
+    if strangers:
+        raise ServiceError(_l("Only volunteers with a place on the course can be registered."), field="attendance")
+    existing = {a.volunteer_id: a for a in session.attendance}
+    for volunteer_id, came in attended.items():
+        row = existing.get(volunteer_id)
+        if row is None:
+            db.session.add(SessionAttendance(session=session, volunteer_id=volunteer_id, attended=bool(came)))
+        else:
+            row.attended = bool(came)
+    db.session.flush()
+    for volunteer_id, came in attended.items():
+        if came:
+            volunteers.advance_to(enrolled[volunteer_id].volunteer, VolunteerStatus.IN_TRAINING, session.on)
+    _recompute_completion(course, [enrolled[v] for v in attended])
+    audit.record("course.attendance_registered", course, session_id=session.id, count=len(attended))
+
+
+def _recompute_completion(course: Course, enrollments=None) -> None:
+    """Apply the completion rule (hook) to the course's enrolments: ``completed_on`` is the date of
+    the last session attended when the rule holds, else empty."""
+    sessions = list(course.sessions)
+    enrollments = [e for e in (enrollments if enrollments is not None else course.enrollments) if e.state == ENROLLED]
+    if not enrollments:
+        return
+    ids = [e.volunteer_id for e in enrollments]
+    rows = db.session.execute(
+        select(SessionAttendance.volunteer_id, SessionAttendance.session_id)
+        .join(CourseSession).where(CourseSession.course_id == course.id, SessionAttendance.attended.is_(True),
+                                   SessionAttendance.volunteer_id.in_(ids))).all()
+    attended: dict[int, set[int]] = {}
+    for volunteer_id, session_id in rows:
+        attended.setdefault(volunteer_id, set()).add(session_id)
+    dates = {s.id: s.on for s in sessions}
+    hooks = current_hooks()
+    for enrollment in enrollments:
+        mine = attended.get(enrollment.volunteer_id, set())
+        done = hooks.mentorkorps_course_completed(course=course, sessions=sessions, attended_session_ids=frozenset(mine))
+        enrollment.completed_on = max(dates[i] for i in mine) if done and mine else None
+
+
+def completed_volunteer_ids(volunteer_ids: list[int], on: date) -> set[int]:
+    """Which of these volunteers had completed a course by ``on`` (one query)."""
+    if not volunteer_ids:
+        return set()
+    return set(db.session.scalars(select(CourseEnrollment.volunteer_id).where(
+        CourseEnrollment.volunteer_id.in_(volunteer_ids), CourseEnrollment.completed_on.is_not(None),
+        CourseEnrollment.completed_on <= on)))
+
+
+def attendance_sheet(session: CourseSession):
+    """The enrolled volunteers of a session's course with what is registered for them."""
+    registered = {a.volunteer_id: a.attended for a in session.attendance}
+    rows = db.session.execute(
+        select(Volunteer).join(CourseEnrollment, CourseEnrollment.volunteer_id == Volunteer.id)
+        .where(CourseEnrollment.course_id == session.course_id, CourseEnrollment.state == ENROLLED)
+        .order_by(Volunteer.name, Volunteer.id)).scalars().all()
+    return [(volunteer, registered.get(volunteer.id)) for volunteer in rows]
+
+
+def volunteer_courses(volunteer: Volunteer):
+    """A volunteer's enrolments with each course's sessions and their own attendance."""
+    enrollments = db.session.scalars(select(CourseEnrollment).where(CourseEnrollment.volunteer_id == volunteer.id)
+                                     .order_by(CourseEnrollment.enrolled_at.desc())).all()
+    attended = dict(db.session.execute(select(SessionAttendance.session_id, SessionAttendance.attended)
+                                       .where(SessionAttendance.volunteer_id == volunteer.id)).all())
+    return [(e, [(s, attended.get(s.id)) for s in e.course.sessions]) for e in enrollments]

@@ -1,0 +1,389 @@
+"""Volunteers from first contact to active mentor. Every change goes through these functions;
+they validate, record history, call lifecycle hooks and never commit."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import g, has_request_context
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from core.audit import services as audit
+from core.codes import recruitment_channels
+from core.errors import Conflict, NotFound, ServiceError, raise_if
+from core.extensions import db
+from core.hooks import current_hooks
+from core.hooks.types import Finding
+from core.settings import MAX_CAPACITY, tenant_setting
+from core.volunteers.models import (
+    EDUCATIONS, EMPLOYMENT_SECTORS, GENDERS, SCREENING_KINDS, Screening, Volunteer, VolunteerStatus as S,
+    VolunteerStatusChange,
+)
+
+ADULT_AGE = 18
+OLDEST_BIRTH_YEAR = 1900
+
+# The lifecycle: which status may follow which. "left" is final; a returning volunteer is a new
+# record, so the history of the first time stays as it was.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.APPLICANT: (S.INFO_MEETING, S.IN_TRAINING, S.LEFT),
+    S.INFO_MEETING: (S.IN_TRAINING, S.LEFT),
+    S.IN_TRAINING: (S.APPROVED, S.LEFT),
+    S.APPROVED: (S.ACTIVE, S.PAUSED, S.LEFT),
+    S.ACTIVE: (S.PAUSED, S.LEFT),
+    S.PAUSED: (S.ACTIVE, S.APPROVED, S.LEFT),
+    S.LEFT: (),
+}
+MATCHABLE = (S.APPROVED, S.ACTIVE)
+
+TEXT_LIMITS = {"name": 120, "email": 254, "phone": 40, "postcode": 10, "background": 200, "work_background": 2000,
+               "competences": 2000, "wishes": 2000, "reservations": 2000, "external_id": 64}
+LIST_LIMIT = 20  # languages, interests
+PROFILE_FIELDS = ("name", "email", "phone", "postcode", "gender", "birth_date", "background", "languages", "interests",
+                  "work_background", "competences", "wishes", "reservations", "employment_sector", "education",
+                  "recruitment_channel", "capacity", "recruited_on", "external_id")
+# What a mentor may change on their own profile (not channel, capacity, dates or status).
+SELF_SERVICE_FIELDS = ("phone", "postcode", "background", "languages", "interests", "work_background", "competences",
+                       "wishes", "reservations")
+
+
+def today() -> date:
+    return date.today()
+
+
+def _acting_user_id():
+    return current_user.id if has_request_context() and current_user.is_authenticated else None
+
+
+# ---- validation --------------------------------------------------------------------------------
+
+def _clean(data: dict) -> dict:
+    cleaned = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        if key in ("languages", "interests"):
+            value = [str(v).strip() for v in (value or []) if str(v).strip()]
+        cleaned[key] = value
+    return cleaned
+
+
+def _validate(data: dict, *, creating: bool, on: date, existing: Volunteer | None = None) -> dict:
+    errors: dict[str, list] = {}
+
+    def err(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if creating and not data.get("name"):
+        err("name", _l("The name is required."))
+    if "name" in data and not creating and not data.get("name"):
+        err("name", _l("The name is required."))
+    for name, limit in TEXT_LIMITS.items():
+        value = data.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            err(name, _l("At most %(n)s characters.", n=limit))
+    if data.get("email") and ("@" not in data["email"] or " " in data["email"]):
+        err("email", _l("Enter a valid e-mail address."))
+    for name, allowed in (("gender", GENDERS), ("employment_sector", EMPLOYMENT_SECTORS), ("education", EDUCATIONS)):
+        if data.get(name) is not None and data[name] not in allowed:
+            err(name, _l("Unknown code: %(code)s", code=data[name]))
+    if data.get("recruitment_channel") is not None and data["recruitment_channel"] not in recruitment_channels():
+        err("recruitment_channel", _l("Unknown code: %(code)s", code=data["recruitment_channel"]))
+    for name in ("languages", "interests"):
+        values = data.get(name) or []
+        if len(values) > LIST_LIMIT or any(len(v) > 60 for v in values):
+            err(name, _l("At most %(n)s entries of at most 60 characters.", n=LIST_LIMIT))
+    birth = data.get("birth_date")
+    if birth is not None:
+        if not isinstance(birth, date):
+            err("birth_date", _l("Not a valid date."))
+        elif birth.year < OLDEST_BIRTH_YEAR or birth > on:
+            err("birth_date", _l("The birth date is not plausible."))
+        elif _years_between(birth, on) < ADULT_AGE:
+            err("birth_date", _l("A volunteer mentor must be at least %(age)s years old.", age=ADULT_AGE))
+    if "capacity" in data:
+        capacity = data["capacity"]
+        if not isinstance(capacity, int) or isinstance(capacity, bool) or not 0 <= capacity <= MAX_CAPACITY:
+            err("capacity", _l("The number of young people must be between 0 and %(max)s.", max=MAX_CAPACITY))
+    recruited = data.get("recruited_on")
+    if recruited is not None:
+        if not isinstance(recruited, date):
+            err("recruited_on", _l("Not a valid date."))
+        elif recruited > on:
+            err("recruited_on", _l("The date cannot be in the future."))
+        elif recruited.year < OLDEST_BIRTH_YEAR:
+            err("recruited_on", _l("The date is not plausible."))
+        elif existing is not None and len(existing.status_changes) > 1 and recruited > existing.status_changes[1].on:
+            err("recruited_on", _l("The first contact must come before the later status changes."))
+    if isinstance(birth, date) and isinstance(recruited, date) and recruited < birth:
+        err("recruited_on", _l("The first contact cannot be before the birth date."))
+    if data.get("external_id") and _external_id_taken(data["external_id"], existing):
+        err("external_id", _l("Another volunteer has this external id."))
+    raise_if(errors)
+    return data
+
+
+def _external_id_taken(external_id: str, existing: Volunteer | None) -> bool:
+    stmt = select(Volunteer.id).where(Volunteer.external_id == external_id)
+    if existing is not None:
+        stmt = stmt.where(Volunteer.id != existing.id)
+    return db.session.scalar(stmt) is not None
+
+
+def _years_between(start: date, end: date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+# ---- create, update ----------------------------------------------------------------------------
+
+def create_volunteer(data: dict) -> Volunteer:
+    """A person's first contact: status applicant, dated ``recruited_on`` (default today)."""
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ServiceError(_l("Unknown fields: %(fields)s", fields=", ".join(sorted(unknown))))
+    data = _clean(data)
+    on = today()
+    data.setdefault("recruited_on", None)
+    if data["recruited_on"] is None:
+        data["recruited_on"] = on
+    if data.get("capacity") is None:
+        data["capacity"] = tenant_setting(g.tenant, "default_capacity")
+    _validate(data, creating=True, on=on)
+    volunteer = Volunteer(**data, status=S.APPLICANT, status_since=data["recruited_on"])
+    db.session.add(volunteer)
+    db.session.flush()
+    _record_change(volunteer, None, S.APPLICANT, data["recruited_on"], None)
+    audit.record("volunteer.created", volunteer)
+    return volunteer
+
+
+def update_volunteer(volunteer: Volunteer, data: dict, *, allowed=PROFILE_FIELDS) -> Volunteer:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ServiceError(_l("Unknown fields: %(fields)s", fields=", ".join(sorted(unknown))))
+    data = _clean(data)
+    if "capacity" in data and data["capacity"] is None:
+        data.pop("capacity")
+    if "recruited_on" in data and data["recruited_on"] is None:
+        data.pop("recruited_on")
+    _validate(data, creating=False, on=today(), existing=volunteer)
+    for key, value in data.items():
+        setattr(volunteer, key, value)
+    if "recruited_on" in data and volunteer.status_changes:
+        volunteer.status_changes[0].on = data["recruited_on"]  # the first contact is the first change
+        if len(volunteer.status_changes) == 1:
+            volunteer.status_since = data["recruited_on"]
+    audit.record("volunteer.updated", volunteer, fields=sorted(data))
+    return volunteer
+
+
+def get_volunteer(volunteer_id: int) -> Volunteer:
+    volunteer = db.session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        raise NotFound(_l("The volunteer was not found."))
+    return volunteer
+
+
+def volunteer_for_user(user) -> Volunteer | None:
+    return db.session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
+
+
+# ---- status lifecycle --------------------------------------------------------------------------
+
+def allowed_transitions(volunteer: Volunteer) -> tuple[str, ...]:
+    return TRANSITIONS[volunteer.status]
+
+
+def change_status(volunteer: Volunteer, to_status: str, on: date | None = None, note: str | None = None) -> VolunteerStatusChange:
+    """Move a volunteer along the lifecycle, dated ``on`` (default today)."""
+    on = on or today()
+    if to_status not in TRANSITIONS:
+        raise ServiceError(_l("Unknown code: %(code)s", code=to_status), field="status")
+    if to_status not in TRANSITIONS[volunteer.status]:
+        raise Conflict(_l("A volunteer cannot go from %(from)s to %(to)s.", **{
+            "from": STATUS_LABELS[volunteer.status], "to": STATUS_LABELS[to_status]}), field="status")
+    errors = {}
+    if on > today():
+        errors["on"] = [_l("The date cannot be in the future.")]
+    elif on < volunteer.status_since:
+        errors["on"] = [_l("The date cannot be before the current status began (%(date)s).", date=volunteer.status_since.isoformat())]
+    if note and len(note) > 500:
+        errors["note"] = [_l("At most %(n)s characters.", n=500)]
+    raise_if(errors)
+    change = _record_change(volunteer, volunteer.status, to_status, on, note)
+    volunteer.status = to_status
+    volunteer.status_since = on
+    if to_status == S.LEFT:
+        volunteer.left_on = on
+    db.session.flush()
+    current_hooks().mentorkorps_volunteer_status_changed(volunteer=volunteer, change=change)
+    audit.record("volunteer.status_changed", volunteer, to=to_status)
+    return change
+
+
+def advance_to(volunteer: Volunteer, to_status: str, on: date) -> None:
+    """Move forward automatically (attending an info meeting or a course session) when the
+    lifecycle allows it from where the volunteer is; otherwise leave the status alone."""
+    order = [S.APPLICANT, S.INFO_MEETING, S.IN_TRAINING]
+    if volunteer.status in order and order.index(volunteer.status) < order.index(to_status):
+        change_status(volunteer, to_status, on=max(on, volunteer.status_since), note=None)
+
+
+def _record_change(volunteer, from_status, to_status, on, note) -> VolunteerStatusChange:
+    change = VolunteerStatusChange(volunteer=volunteer, from_status=from_status, to_status=to_status, on=on,
+                                   note=note, by_user_id=_acting_user_id())
+    db.session.add(change)
+    return change
+
+
+STATUS_LABELS = {
+    S.APPLICANT: _l("Applicant"),
+    S.INFO_MEETING: _l("Attended info meeting"),
+    S.IN_TRAINING: _l("In training"),
+    S.APPROVED: _l("Approved"),
+    S.ACTIVE: _l("Active mentor"),
+    S.PAUSED: _l("Paused"),
+    S.LEFT: _l("Left"),
+}
+GENDER_LABELS = {"female": _l("Woman"), "male": _l("Man"), "other": _l("Other")}
+SECTOR_LABELS = {"public": _l("Public sector"), "private": _l("Private sector"), "none": _l("Not employed")}
+EDUCATION_LABELS = {
+    "care_teaching_social": _l("Care, teaching or social work"),
+    "vocational": _l("Vocational education"),
+    "higher": _l("Higher education"),
+    "unskilled": _l("No vocational education"),
+}
+SCREENING_LABELS = {"child_certificate": _l("Child-protection certificate (børneattest)"),
+                    "criminal_record": _l("Criminal-record certificate (straffeattest)")}
+
+
+# ---- screening ---------------------------------------------------------------------------------
+
+def add_screening(volunteer: Volunteer, kind: str, obtained_on: date, note: str | None = None) -> Screening:
+    errors = {}
+    if kind not in SCREENING_KINDS:
+        errors["kind"] = [_l("Unknown code: %(code)s", code=kind)]
+    if not isinstance(obtained_on, date):
+        errors["obtained_on"] = [_l("Not a valid date.")]
+    elif obtained_on > today():
+        errors["obtained_on"] = [_l("The date cannot be in the future.")]
+    elif obtained_on.year < 2000:
+        errors["obtained_on"] = [_l("The date is not plausible.")]
+    if note and len(note) > 500:
+        errors["note"] = [_l("At most %(n)s characters.", n=500)]
+    raise_if(errors)
+    screening = Screening(volunteer=volunteer, kind=kind, obtained_on=obtained_on, note=(note or None),
+                          by_user_id=_acting_user_id())
+    db.session.add(screening)
+    db.session.flush()
+    audit.record("volunteer.screening_added", volunteer, kind=kind)
+    return screening
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months; a day that does not exist in the target month becomes its last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def screening_valid_until(screening: Screening) -> date:
+    return add_months(screening.obtained_on, tenant_setting(g.tenant, "screening_valid_months"))
+
+
+# ---- eligibility: the gates matching will use ---------------------------------------------------
+
+@dataclass
+class Eligibility:
+    eligible: bool
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list:
+        return [f.message for f in self.findings if f.blocking]
+
+
+def eligibility(volunteer: Volunteer, on: date | None = None) -> Eligibility:
+    """Whether ``volunteer`` can be matched on ``on``, with every reason why not."""
+    return eligibility_many([volunteer], on)[volunteer.id]
+
+
+def eligibility_many(volunteers: list[Volunteer], on: date | None = None) -> dict[int, Eligibility]:
+    """The gates for many volunteers with a fixed number of queries (no query per volunteer)."""
+    from core.training.services import completed_volunteer_ids
+
+    on = on or today()
+    ids = [v.id for v in volunteers]
+    completed = completed_volunteer_ids(ids, on)
+    latest_screening = _latest_screenings(ids)
+    screening_required = tenant_setting(g.tenant, "screening_required")
+    valid_months = tenant_setting(g.tenant, "screening_valid_months")
+    hooks = current_hooks()
+    result = {}
+    for volunteer in volunteers:
+        findings: list[Finding] = []
+        if volunteer.status not in MATCHABLE:
+            findings.append(Finding("status", _l("The status is '%(status)s'; only approved and active mentors can be matched.",
+                                                  status=STATUS_LABELS[volunteer.status]), blocking=True))
+        if hooks.mentorkorps_course_required_for_matching(volunteer=volunteer) and volunteer.id not in completed:
+            findings.append(Finding("course", _l("Has not completed the course."), blocking=True))
+        if screening_required:
+            obtained = latest_screening.get(volunteer.id)
+            if obtained is None:
+                findings.append(Finding("screening", _l("No criminal-record certificate (børneattest) is registered."), blocking=True))
+            elif add_months(obtained, valid_months) < on:
+                findings.append(Finding("screening", _l("The criminal-record certificate expired on %(date)s.",
+                                                        date=add_months(obtained, valid_months).isoformat()), blocking=True))
+        for batch in hooks.mentorkorps_eligibility_findings(volunteer=volunteer, on=on):
+            findings.extend(batch or [])
+        result[volunteer.id] = Eligibility(not any(f.blocking for f in findings), findings)
+    return result
+
+
+def _latest_screenings(volunteer_ids: list[int]) -> dict[int, date]:
+    if not volunteer_ids:
+        return {}
+    rows = db.session.execute(
+        select(Screening.volunteer_id, func.max(Screening.obtained_on))
+        .where(Screening.volunteer_id.in_(volunteer_ids)).group_by(Screening.volunteer_id))
+    return dict(rows.all())
+
+
+# ---- lists ---------------------------------------------------------------------------------------
+
+def volunteer_query(search: str | None = None, status: str | None = None, channel: str | None = None):
+    stmt = select(Volunteer)
+    if search:
+        like = f"%{search.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(Volunteer.name).like(like), func.lower(Volunteer.email).like(like)))
+    if status:
+        stmt = stmt.where(Volunteer.status == status)
+    if channel:
+        stmt = stmt.where(Volunteer.recruitment_channel == channel)
+    return stmt.order_by(Volunteer.name, Volunteer.id)
+
+
+def list_volunteers(*, search=None, status=None, channel=None, page=1, per_page=50):
+    """One page of volunteers (two queries: the count and the page)."""
+    return db.paginate(volunteer_query(search, status, channel), page=page, per_page=per_page, max_per_page=200,
+                       error_out=False)
+
+
+def waiting_list() -> list[Volunteer]:
+    """Volunteers waiting for the next course: not yet in training (applicants and those who came
+    to an info meeting) with no current course place, and those on a full course's waiting list;
+    longest waiting first."""
+    from core.training.models import ENROLLED, WAITING, CourseEnrollment
+
+    has_place = select(CourseEnrollment.id).where(CourseEnrollment.volunteer_id == Volunteer.id,
+                                                   CourseEnrollment.state == ENROLLED).exists()
+    on_waiting_list = select(CourseEnrollment.id).where(CourseEnrollment.volunteer_id == Volunteer.id,
+                                                         CourseEnrollment.state == WAITING).exists()
+    stmt = (select(Volunteer)
+            .where(or_(Volunteer.status.in_([S.APPLICANT, S.INFO_MEETING]) & ~has_place, on_waiting_list))
+            .where(Volunteer.status != S.LEFT)
+            .order_by(Volunteer.status_since, Volunteer.id))
+    return db.session.scalars(stmt).all()
