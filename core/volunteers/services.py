@@ -97,6 +97,7 @@ def _validate(data: dict, *, creating: bool, on: date, existing: Volunteer | Non
         if len(values) > LIST_LIMIT or any(len(v) > 60 for v in values):
             err(name, _l("At most %(n)s entries of at most 60 characters.", n=LIST_LIMIT))
     birth = data.get("birth_date")
+    birth_ok = birth is None
     if birth is not None:
         if not isinstance(birth, date):
             err("birth_date", _l("Not a valid date."))
@@ -104,6 +105,8 @@ def _validate(data: dict, *, creating: bool, on: date, existing: Volunteer | Non
             err("birth_date", _l("The birth date is not plausible."))
         elif _years_between(birth, on) < ADULT_AGE:
             err("birth_date", _l("A volunteer mentor must be at least %(age)s years old.", age=ADULT_AGE))
+        else:
+            birth_ok = True
     if "capacity" in data:
         capacity = data["capacity"]
         if not isinstance(capacity, int) or isinstance(capacity, bool) or not 0 <= capacity <= MAX_CAPACITY:
@@ -118,7 +121,7 @@ def _validate(data: dict, *, creating: bool, on: date, existing: Volunteer | Non
             err("recruited_on", _l("The date is not plausible."))
         elif existing is not None and len(existing.status_changes) > 1 and recruited > existing.status_changes[1].on:
             err("recruited_on", _l("The first contact must come before the later status changes."))
-    if isinstance(birth, date) and isinstance(recruited, date) and recruited < birth:
+    if birth is not None and birth_ok and isinstance(recruited, date) and recruited < birth:
         err("recruited_on", _l("The first contact cannot be before the birth date."))
     if data.get("external_id") and _external_id_taken(data["external_id"], existing):
         err("external_id", _l("Another volunteer has this external id."))
@@ -333,9 +336,9 @@ def eligibility_many(volunteers: list[Volunteer], on: date | None = None) -> dic
         if screening_required:
             obtained = latest_screening.get(volunteer.id)
             if obtained is None:
-                findings.append(Finding("screening", _l("No criminal-record certificate (børneattest) is registered."), blocking=True))
+                findings.append(Finding("screening_missing", _l("No criminal-record certificate (børneattest) is registered."), blocking=True))
             elif add_months(obtained, valid_months) < on:
-                findings.append(Finding("screening", _l("The criminal-record certificate expired on %(date)s.",
+                findings.append(Finding("screening_expired", _l("The criminal-record certificate expired on %(date)s.",
                                                         date=add_months(obtained, valid_months).isoformat()), blocking=True))
         for batch in hooks.mentorkorps_eligibility_findings(volunteer=volunteer, on=on):
             findings.extend(batch or [])
