@@ -29,7 +29,7 @@ i18n: $(VENV)/.installed
 	@for dir in $(CATALOGUES); do \
 	  for po in $$dir/*/LC_MESSAGES/*.po; do \
 	    [ -f "$$po" ] || continue; \
-	    $(BIN)/pybabel compile --use-fuzzy -f -i "$$po" -o "$${po%.po}.mo" >/dev/null || exit 1; \
+	    $(BIN)/pybabel -q compile --use-fuzzy -i "$$po" -o "$${po%.po}.mo" || exit 1; \
 	  done; \
 	done
 
