@@ -33,7 +33,10 @@ def _translate_errors(errors):
 
 def json_error(code: int, message=None, errors=None, headers=None):
     payload = {"code": code, "message": str(message) if message else gettext(HTTP_MESSAGES.get(code, "Error"))}
-    payload["errors"] = _translate_errors(errors) if errors else {}
+    errors = _translate_errors(errors) if errors else {}
+    if not isinstance(errors, dict):  # about the body as a whole (e.g. not JSON): marshmallow's key for that
+        errors = {"_schema": errors if isinstance(errors, list) else [errors]}
+    payload["errors"] = errors
     return payload, code, headers or {}
 
 
