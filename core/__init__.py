@@ -124,11 +124,14 @@ def _register_blueprints(app: Flask) -> None:
     from core.volunteers import api as volunteers_api, views as volunteers_views
 
     for bp in (web.bp, accounts_views.bp, platform_views.bp, tenant_views.bp, volunteers_views.bp,
-               volunteers_views.mentor_bp, training_views.bp, groups_views.bp):
+               volunteers_views.mentor_bp, training_views.bp, groups_views.bp, groups_views.volunteer_groups_bp):
         app.register_blueprint(bp)
     for blp in (accounts_api.blp, volunteers_api.blp, training_api.blp, groups_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
+    # The API authenticates with bearer tokens (POST /api/v1/auth/token); say so in the document.
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"bearerAuth": []}]
     assets = Blueprint("dkfds", __name__, static_folder=app.config["DKFDS_DIST"], static_url_path="/assets/dkfds")
     app.register_blueprint(assets)
     declare_public_endpoints(app, "static", "dkfds.static", "api-docs.openapi_json", "api-docs.openapi_redoc")

@@ -35,6 +35,7 @@ class Token(MethodView):
     decorators = [limiter.limit(_login_limit, methods=["POST"])]
 
     @public
+    @blp.doc(security=[])
     @blp.arguments(CredentialsSchema)
     @blp.response(201, TokenSchema)
     @blp.alt_response(401, description="Wrong e-mail or password")
