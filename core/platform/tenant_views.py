@@ -1,13 +1,41 @@
-"""The coordinator's page for the municipality's own settings."""
-from flask import Blueprint, render_template
+"""The coordinator's page for the municipality's own settings (``core.settings.TENANT_SETTINGS``)."""
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms.validators import InputRequired
 
 from core.access import members
+from core.errors import ServiceError
+from core.forms import attach_service_error
+from core.settings import TENANT_SETTINGS, tenant_setting, update_tenant_settings
+from core.volunteers.forms import WholeNumberField
 
 bp = Blueprint("tenant_settings", __name__, url_prefix="/<tenant>/settings", template_folder="templates")
+
+
+class TenantSettingsForm(FlaskForm):
+    """One field per key of ``TENANT_SETTINGS``, labelled with the setting's own label. The values'
+    rules are the settings service's; the form only turns text into numbers."""
+
+    screening_required = BooleanField(TENANT_SETTINGS["screening_required"][1])
+    screening_valid_months = WholeNumberField(TENANT_SETTINGS["screening_valid_months"][1],
+                                              validators=[InputRequired(message=_l("Enter a number."))])
+    default_capacity = WholeNumberField(TENANT_SETTINGS["default_capacity"][1],
+                                        validators=[InputRequired(message=_l("Enter a number."))])
 
 
 @bp.route("/", methods=["GET", "POST"])
 @members("coordinator")
 def edit():
-    return render_template("_stub.html", title=_("Settings"))
+    form = TenantSettingsForm(data={key: tenant_setting(g.tenant, key) for key in TENANT_SETTINGS})
+    if form.validate_on_submit():
+        try:
+            update_tenant_settings(g.tenant, {key: getattr(form, key).data for key in TENANT_SETTINGS})
+        except ServiceError as error:
+            attach_service_error(form, error)
+            return render_template("platform/settings.html", form=form), error.status
+        flash(_("The settings are saved."), "success")
+        return redirect(url_for("tenant_settings.edit"))
+    return render_template("platform/settings.html", form=form), 422 if form.errors else 200

@@ -371,8 +371,13 @@ def volunteer_query(search: str | None = None, status: str | None = None, channe
 
 def list_volunteers(*, search=None, status=None, channel=None, page=1, per_page=50):
     """One page of volunteers (two queries: the count and the page)."""
-    return db.paginate(volunteer_query(search, status, channel), page=page, per_page=per_page, max_per_page=200,
-                       error_out=False)
+    stmt = volunteer_query(search, status, channel)
+    result = db.paginate(stmt, page=page, per_page=per_page, max_per_page=200, error_out=False, count=False)
+    # Counted on the entity's own column, not as paginate does (a count over a subquery of the
+    # select): a statement whose only entity hides in a subquery passes the tenant filter of
+    # core.tenancy unscoped, and would count every municipality's volunteers.
+    result.total = db.session.scalar(stmt.with_only_columns(func.count(Volunteer.id)).order_by(None))
+    return result
 
 
 def waiting_list() -> list[Volunteer]:
@@ -390,3 +395,27 @@ def waiting_list() -> list[Volunteer]:
             .where(Volunteer.status != S.LEFT)
             .order_by(Volunteer.status_since, Volunteer.id))
     return db.session.scalars(stmt).all()
+
+
+# ---- a mentor login ------------------------------------------------------------------------------
+
+def create_mentor_account(volunteer: Volunteer, email: str, password: str):
+    """Give a volunteer a login with the mentor role in the current municipality, linked to their
+    record, so they see their own profile, course and meetings. Returns the new user."""
+    from core.accounts import services as accounts
+
+    if volunteer.user_id is not None:
+        raise Conflict(_l("The volunteer already has a login."), field="email")
+    if volunteer.status == S.LEFT:
+        raise Conflict(_l("A volunteer who has left cannot get a login."), field="email")
+    errors = {}  # both fields checked at once; create_user checks them again, and the e-mail's uniqueness
+    if "@" not in accounts.normalise_email(email):
+        errors["email"] = [_l("Enter a valid e-mail address.")]
+    if len(password or "") < accounts.MIN_PASSWORD_LENGTH:
+        errors["password"] = [_l("The password must be at least %(n)s characters.", n=accounts.MIN_PASSWORD_LENGTH)]
+    raise_if(errors)
+    user = accounts.create_user(email, password, name=volunteer.name)
+    accounts.add_membership(user, g.tenant, "mentor")
+    volunteer.user_id = user.id
+    audit.record("volunteer.account_created", volunteer)
+    return user

@@ -1,0 +1,174 @@
+"""Forms of the volunteer pages.
+
+Field names are the services' keys, so a service's refusal (``core.forms.attach_service_error``)
+lands next to the field it concerns. The forms check only what a browser can get wrong in the
+type of a value (a malformed date, a number that is no number); every rule about the values is
+the service's, so the web and the API refuse the same things with the same messages. Choices are
+not checked here either (``validate_choice=False``): an unknown code posted directly reaches the
+service, which refuses it with its "Unknown code" message next to the field.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, EmailField, IntegerField, PasswordField, SelectField, StringField,
+                     TelField, TextAreaField)
+from wtforms.validators import InputRequired, ValidationError
+
+from core.volunteers.models import EDUCATIONS, EMPLOYMENT_SECTORS, GENDERS, SCREENING_KINDS
+
+# Besides the ISO date an HTML date input sends, the Danish ways of writing a date are accepted
+# (a browser without a date picker shows a plain text box).
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
+
+
+class LocalDateField(DateField):
+    """A date (an HTML date input). Empty is ``None``; a malformed value gets a translated message."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        for fmt in DATE_FORMATS:
+            try:
+                self.data = datetime.strptime(text, fmt).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(_l("Not a valid date."))
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+
+class WholeNumberField(IntegerField):
+    """A whole number. Empty is ``None``; anything else that is not a number gets a translated message."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            self.data = int(text)
+        except ValueError:
+            raise ValueError(_l("Enter a whole number.")) from None
+
+
+class CommaListField(StringField):
+    """A list of short texts typed as one line, separated by commas."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        self.data = [part.strip() for part in text.split(",") if part.strip()]
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return ", ".join(self.data or [])
+
+
+def code_field(label, **kwargs) -> SelectField:
+    return SelectField(label, choices=[], validate_choice=False, **kwargs)
+
+
+def not_stated():
+    return [("", _l("Not stated"))]
+
+
+class SectionForm(FlaskForm):
+    """A form among several on one page: its fields are prefixed so their ids differ. The CSRF token
+    is checked once for every unsafe request by the enforcement point (``core.access.enforce``), so
+    the template renders the plain ``csrf_token`` input instead of a prefixed per-form one."""
+
+    class Meta:
+        csrf = False
+
+
+class MentorProfileForm(FlaskForm):
+    """What a mentor may change on their own profile (``services.SELF_SERVICE_FIELDS``)."""
+
+    phone = TelField(_l("Phone"))
+    postcode = StringField(_l("Postcode"))
+    background = StringField(_l("Background"))
+    languages = CommaListField(_l("Languages"))
+    interests = CommaListField(_l("Interests"))
+    work_background = TextAreaField(_l("Work background"))
+    competences = TextAreaField(_l("Competences"))
+    wishes = TextAreaField(_l("Wishes"))
+    reservations = TextAreaField(_l("Reservations"))
+
+
+class VolunteerForm(MentorProfileForm):
+    """The coordinator's form: the whole profile (``services.PROFILE_FIELDS`` but the external id)."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(message=_l("The name is required."))])
+    email = EmailField(_l("E-mail"))
+    gender = code_field(_l("Gender"))
+    birth_date = LocalDateField(_l("Birth date"))
+    employment_sector = code_field(_l("Employment"))
+    education = code_field(_l("Education"))
+    recruitment_channel = code_field(_l("Recruitment channel"))
+    capacity = WholeNumberField(_l("Young people at a time"))
+    recruited_on = LocalDateField(_l("First contact"))
+
+    def __init__(self, *args, channels: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.volunteers.services import EDUCATION_LABELS, GENDER_LABELS, SECTOR_LABELS
+
+        self.gender.choices = not_stated() + [(code, GENDER_LABELS[code]) for code in GENDERS]
+        self.employment_sector.choices = not_stated() + [(code, SECTOR_LABELS[code]) for code in EMPLOYMENT_SECTORS]
+        self.education.choices = not_stated() + [(code, EDUCATION_LABELS[code]) for code in EDUCATIONS]
+        self.recruitment_channel.choices = not_stated() + list(channels.items())
+
+
+class StatusForm(SectionForm):
+    status = code_field(_l("New status"))
+    on = LocalDateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
+    note = StringField(_l("Note (optional)"))
+
+    def __init__(self, *args, transitions=(), **kwargs):
+        super().__init__(*args, prefix="status", **kwargs)
+        from core.volunteers.services import STATUS_LABELS
+
+        self.status.choices = [(code, STATUS_LABELS[code]) for code in transitions]
+
+
+class ScreeningForm(SectionForm):
+    kind = code_field(_l("Certificate"))
+    obtained_on = LocalDateField(_l("Obtained on"), validators=[InputRequired(message=_l("Enter the date."))])
+    note = StringField(_l("Note (optional)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="screening", **kwargs)
+        from core.volunteers.services import SCREENING_LABELS
+
+        self.kind.choices = [(code, SCREENING_LABELS[code]) for code in SCREENING_KINDS]
+
+
+class MentorAccountForm(SectionForm):
+    email = EmailField(_l("E-mail for the login"), validators=[InputRequired(message=_l("Enter an e-mail address."))])
+    password = PasswordField(_l("Initial password"), validators=[InputRequired(message=_l("Enter a password."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="account", **kwargs)
+
+
+class RecruitmentFilterForm(FlaskForm):
+    """The period and the optional recruitment round (a course) of the recruitment overview (GET)."""
+
+    class Meta:
+        csrf = False
+
+    start = LocalDateField(_l("From"), validators=[InputRequired(message=_l("Enter the date."))])
+    end = LocalDateField(_l("To"), validators=[InputRequired(message=_l("Enter the date."))])
+    course = code_field(_l("Recruitment round (course)"))
+
+    def validate_end(self, field):
+        if isinstance(self.start.data, date) and isinstance(field.data, date) and field.data < self.start.data:
+            raise ValidationError(_l("The end of the period cannot be before its start."))

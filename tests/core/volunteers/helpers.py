@@ -1,0 +1,46 @@
+"""Helpers of the volunteer page tests: data set up through the services in the tenant's scope,
+and reading a field's error message out of a page."""
+from __future__ import annotations
+
+import html
+import re
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from flask import g
+
+from core.extensions import db
+from core.tenancy import tenant_scope
+
+
+@contextmanager
+def as_tenant(tenant):
+    """Run service calls as a request of ``tenant`` would (scope and ``g.tenant``), then commit."""
+    previous = g.get("tenant")
+    g.tenant = tenant
+    g.pop("_hook_relay", None)
+    try:
+        with tenant_scope(tenant):
+            yield
+            db.session.commit()
+    finally:
+        g.pop("_hook_relay", None)
+        if previous is None:
+            g.pop("tenant", None)
+        else:
+            g.tenant = previous
+
+
+def days_ago(n: int) -> date:
+    return date.today() - timedelta(days=n)
+
+
+def field_error(page: str, name: str) -> str | None:
+    """The error message shown next to the field ``name`` (``None`` when there is none)."""
+    match = re.search(r'<span class="form-error-message" id="[^"]*" data-field="%s">(.*?)</span>' % re.escape(name),
+                      page, re.S)
+    return html.unescape(match.group(1)).strip() if match else None
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
