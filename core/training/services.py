@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from core.audit import services as audit
 from core.errors import Conflict, NotFound, ServiceError, raise_if
@@ -93,6 +94,8 @@ def _parse_hours(value, errors) -> Decimal | None:
     try:
         hours = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
+        hours = None
+    if hours is None or not hours.is_finite():  # NaN cannot even be compared
         errors["hours"] = [_l("Enter the length in hours, e.g. 3 or 2.5.")]
         return None
     if not Decimal("0.5") <= hours <= MAX_SESSION_HOURS:
@@ -220,7 +223,8 @@ def register_attendance(session: CourseSession, attended: dict[int, bool]) -> No
 def _recompute_completion(course: Course, enrollments=None) -> None:
     """Apply the completion rule (hook) to the course's enrolments: ``completed_on`` is the date of
     the last session attended when the rule holds, else empty."""
-    sessions = list(course.sessions)
+    # In date order, as the hook promises (a session added in this transaction sits last in the list).
+    sessions = sorted(course.sessions, key=lambda s: (s.on, s.starts_at or time.min, s.id or 0))
     enrollments = [e for e in (enrollments if enrollments is not None else course.enrollments) if e.state == ENROLLED]
     if not enrollments:
         return
@@ -262,7 +266,23 @@ def attendance_sheet(session: CourseSession):
 def volunteer_courses(volunteer: Volunteer):
     """A volunteer's enrolments with each course's sessions and their own attendance."""
     enrollments = db.session.scalars(select(CourseEnrollment).where(CourseEnrollment.volunteer_id == volunteer.id)
+                                     .options(selectinload(CourseEnrollment.course).selectinload(Course.sessions))
                                      .order_by(CourseEnrollment.enrolled_at.desc())).all()
     attended = dict(db.session.execute(select(SessionAttendance.session_id, SessionAttendance.attended)
                                        .where(SessionAttendance.volunteer_id == volunteer.id)).all())
     return [(e, [(s, attended.get(s.id)) for s in e.course.sessions]) for e in enrollments]
+
+
+# ---- read helpers of the REST API ----------------------------------------------------------------
+
+def get_course_detail(course_id: int) -> Course:
+    """A course with its sessions (with their attendance) and its enrolments (with their volunteers)
+    loaded up front: a fixed number of queries however many people are on it."""
+    from sqlalchemy.orm import joinedload, selectinload
+
+    course = db.session.scalar(select(Course).where(Course.id == course_id).options(
+        selectinload(Course.sessions).selectinload(CourseSession.attendance),
+        selectinload(Course.enrollments).joinedload(CourseEnrollment.volunteer)))
+    if course is None:
+        raise NotFound(_l("The course was not found."))
+    return course

@@ -1,13 +1,256 @@
-"""Coordinator pages for courses, sessions, enrolment and attendance."""
-from flask import Blueprint, render_template
-from flask_babel import gettext as _
+"""Coordinator pages for courses, sessions, enrolment and attendance. Thin: load, check access,
+call a service, render. A refusal is shown next to its field with the service's status (422, 409),
+so the request is rolled back and nothing is half-saved."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_decimal, format_time, gettext as _
+from sqlalchemy import select
 
 from core.access import members
+from core.errors import ServiceError
+from core.extensions import db
+from core.forms import attach_service_error
+from core.training import services
+from core.training.forms import ActionForm, CourseForm, EnrollForm, SessionForm
+from core.training.models import ENROLLED, WAITING, CourseEnrollment, CourseSession, SessionAttendance
+from core.volunteers import services as volunteers
+from core.volunteers.models import Volunteer, VolunteerStatus
 
 bp = Blueprint("training", __name__, url_prefix="/<tenant>/courses", template_folder="templates")
 
 
+@bp.context_processor
+def _helpers():
+    return {"number": format_decimal, "clock": lambda t: format_time(t, "short", rebase=False) if t else "",
+            "status_labels": volunteers.STATUS_LABELS}
+
+
+def _status(form, error: ServiceError | None = None) -> int:
+    if error is not None:
+        return error.status
+    return 422 if form.errors else 200
+
+
+# ---- courses -----------------------------------------------------------------------------------
+
 @bp.route("/")
 @members("coordinator")
 def index():
-    return render_template("_stub.html", title=_("Courses"))
+    return render_template("training/index.html", courses=services.list_courses())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@members("coordinator")
+def create():
+    form = CourseForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            course = services.create_course(_course_data(form))
+        except ServiceError as refused:
+            error = refused
+            attach_service_error(form, refused)
+        else:
+            flash(_("The course has been created. Add its sessions."), "success")
+            return redirect(url_for("training.detail", course_id=course.id))
+    return render_template("training/course_form.html", form=form, course=None), _status(form, error)
+
+
+@bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
+@members("coordinator")
+def edit(course_id: int):
+    course = services.get_course(course_id)
+    form = CourseForm(obj=course)
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.update_course(course, _course_data(form))
+        except ServiceError as refused:
+            error = refused
+            attach_service_error(form, refused)
+        else:
+            flash(_("The course has been saved."), "success")
+            return redirect(url_for("training.detail", course_id=course.id))
+    return render_template("training/course_form.html", form=form, course=course), _status(form, error)
+
+
+def _course_data(form: CourseForm) -> dict:
+    return {"title": form.title.data, "description": form.description.data, "place": form.place.data,
+            "max_participants": form.max_participants.data}
+
+
+@bp.route("/<int:course_id>")
+@members("coordinator")
+def detail(course_id: int):
+    course = services.get_course(course_id)
+    return _render_detail(course)
+
+
+def _render_detail(course, *, session_form=None, enroll_form=None, status=200):
+    """The course page: sessions, participants with their attendance, and the forms (a fixed
+    number of queries however many sessions and participants)."""
+    sessions = list(course.sessions)
+    rows = db.session.execute(
+        select(CourseEnrollment, Volunteer).join(Volunteer, CourseEnrollment.volunteer_id == Volunteer.id)
+        .where(CourseEnrollment.course_id == course.id, CourseEnrollment.state.in_([ENROLLED, WAITING]))
+        .order_by(Volunteer.name, Volunteer.id)).all()
+    enrolled = [(e, v) for e, v in rows if e.state == ENROLLED]
+    waiting = sorted(((e, v) for e, v in rows if e.state == WAITING), key=lambda r: (r[0].enrolled_at, r[0].id))
+    attendance = {(session_id, volunteer_id): came for session_id, volunteer_id, came in db.session.execute(
+        select(SessionAttendance.session_id, SessionAttendance.volunteer_id, SessionAttendance.attended)
+        .join(CourseSession).where(CourseSession.course_id == course.id)).all()}
+    attended_count = {s.id: 0 for s in sessions}
+    for (session_id, _volunteer_id), came in attendance.items():
+        if came and session_id in attended_count:
+            attended_count[session_id] += 1
+    session_form = session_form or SessionForm(formdata=None)
+    enroll_form = enroll_form or EnrollForm(formdata=None)
+    enroll_form.volunteer_id.choices = [("", _("Choose a volunteer"))] + _enrollable(course)
+    today = volunteers.today()
+    return render_template(
+        "training/detail.html", course=course, sessions=sessions, enrolled=enrolled, waiting=waiting,
+        attendance=attendance, attended_count=attended_count, session_form=session_form,
+        enroll_form=enroll_form, action_form=ActionForm(formdata=None), today=today,
+        completed=sum(1 for e, _v in enrolled if e.completed_on)), status
+
+
+def _enrollable(course) -> list[tuple[int, str]]:
+    """Volunteers who have not left and have no place (or waiting-list place) on the course."""
+    on_course = select(CourseEnrollment.volunteer_id).where(
+        CourseEnrollment.course_id == course.id, CourseEnrollment.state.in_([ENROLLED, WAITING]))
+    rows = db.session.execute(
+        select(Volunteer.id, Volunteer.name, Volunteer.status)
+        .where(Volunteer.status != VolunteerStatus.LEFT, Volunteer.id.not_in(on_course))
+        .order_by(Volunteer.name, Volunteer.id)).all()
+    return [(vid, f"{name} ({volunteers.STATUS_LABELS[status]})") for vid, name, status in rows]
+
+
+# ---- sessions ----------------------------------------------------------------------------------
+
+@bp.route("/<int:course_id>/sessions", methods=["POST"])
+@members("coordinator")
+def add_session(course_id: int):
+    course = services.get_course(course_id)
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            session = services.add_session(course, form.on.data, form.hours.data, starts_at=form.starts_at.data,
+                                           place=form.place.data)
+        except ServiceError as refused:
+            attach_service_error(form, refused)
+            return _render_detail(course, session_form=form, status=refused.status)
+        flash(_("The session on %(date)s has been added.", date=_date(session.on)), "success")
+        return redirect(url_for("training.detail", course_id=course.id, _anchor="sessions"))
+    return _render_detail(course, session_form=form, status=422)
+
+
+def _session_of(course_id: int, session_id: int):
+    course = services.get_course(course_id)
+    session = services.get_session(session_id)
+    if session.course_id != course.id:
+        abort(404)
+    return course, session
+
+
+@bp.route("/<int:course_id>/sessions/<int:session_id>/remove", methods=["POST"])
+@members("coordinator")
+def remove_session(course_id: int, session_id: int):
+    course, session = _session_of(course_id, session_id)
+    on = session.on
+    try:
+        services.remove_session(session)
+    except ServiceError as refused:
+        flash(str(refused.message), "error")
+        return _render_detail(course, status=refused.status)
+    flash(_("The session on %(date)s has been removed.", date=_date(on)), "success")
+    return redirect(url_for("training.detail", course_id=course.id, _anchor="sessions"))
+
+
+# ---- enrolment ---------------------------------------------------------------------------------
+
+@bp.route("/<int:course_id>/enrollments", methods=["POST"])
+@members("coordinator")
+def enroll(course_id: int):
+    course = services.get_course(course_id)
+    form = EnrollForm()
+    if form.validate_on_submit():
+        try:
+            volunteer = db.session.get(Volunteer, form.volunteer_id.data)
+            if volunteer is None:
+                raise ServiceError(_("Unknown volunteer."), field="volunteer_id")
+            enrollment = services.enroll(course, volunteer)
+        except ServiceError as refused:
+            attach_service_error(form, refused)
+            return _render_detail(course, enroll_form=form, status=refused.status)
+        if enrollment.state == WAITING:
+            flash(_("The course is full: %(name)s is on the waiting list.", name=volunteer.name), "info")
+        else:
+            flash(_("%(name)s has a place on the course.", name=volunteer.name), "success")
+        return redirect(url_for("training.detail", course_id=course.id, _anchor="participants"))
+    return _render_detail(course, enroll_form=form, status=422)
+
+
+@bp.route("/<int:course_id>/enrollments/<int:volunteer_id>/withdraw", methods=["POST"])
+@members("coordinator")
+def withdraw(course_id: int, volunteer_id: int):
+    course = services.get_course(course_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    enrollment = services.get_enrollment(course, volunteer_id)
+    if enrollment.state not in (ENROLLED, WAITING):
+        abort(404)
+    name = enrollment.volunteer.name
+    promoted = services.withdraw(enrollment)
+    flash(_("%(name)s has been taken off the course.", name=name), "success")
+    if promoted is not None:
+        flash(_("%(name)s got the place from the waiting list.", name=promoted.volunteer.name), "success")
+    return redirect(url_for("training.detail", course_id=course.id, _anchor="participants"))
+
+
+# ---- attendance --------------------------------------------------------------------------------
+
+@bp.route("/<int:course_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@members("coordinator")
+def attendance(course_id: int, session_id: int):
+    """Who came to a session: one large checkbox per participant, made for a phone."""
+    course, session = _session_of(course_id, session_id)
+    form = ActionForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.register_attendance(session, _attendance_from(request.form))
+        except ServiceError as refused:
+            error = refused
+            attach_service_error(form, refused)
+        else:
+            flash(_("Attendance on %(date)s has been saved.", date=_date(session.on)), "success")
+            return redirect(url_for("training.detail", course_id=course.id, _anchor="participants"))
+    sheet = services.attendance_sheet(session)
+    if error is not None:  # show what was ticked, not what is stored
+        ticked = {int(v) for v in request.form.getlist("came") if v.isdigit()}
+        sheet = [(v, v.id in ticked) for v, _came in sheet]
+    return render_template("training/attendance.html", course=course, session=session, sheet=sheet, form=form,
+                           future=session.on > volunteers.today()), _status(form, error)
+
+
+def _ids(values) -> list[int]:
+    ids = []
+    for value in values:
+        if not str(value).isdigit():
+            raise ServiceError(_("Unknown volunteer."), field="attendance")
+        ids.append(int(value))
+    return ids
+
+
+def _attendance_from(formdata) -> dict[int, bool]:
+    """``{volunteer_id: came}`` for every volunteer the page showed: ticked came, unticked did not."""
+    shown = _ids(formdata.getlist("shown"))
+    came = set(_ids(formdata.getlist("came")))
+    if came - set(shown):
+        raise ServiceError(_("Only volunteers with a place on the course can be registered."), field="attendance")
+    return {volunteer_id: volunteer_id in came for volunteer_id in shown}
+
+
+def _date(day) -> str:
+    return format_date(day, "long")

@@ -1,0 +1,40 @@
+"""Forms of the group-meeting and volunteer-group pages. Codes (kind, group) are checked by the
+services, so a wrong one is refused in the same words on the web and in the API."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from core.training.forms import HoursField, LocalDateField, LocalTimeField, optional_id
+
+
+class MeetingForm(FlaskForm):
+    kind = SelectField(_l("Kind of meeting"), validate_choice=False,
+                       validators=[DataRequired(message=_l("Choose the kind of meeting."))])
+    title = StringField(_l("Title"), validators=[DataRequired(message=_l("The title is required.")),
+                                                 Length(max=120, message=_l("At most %(n)s characters.", n=120))])
+    on = LocalDateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
+    starts_at = LocalTimeField(_l("Starts at"), validators=[Optional()])
+    hours = HoursField(_l("Hours"), validators=[Optional()])
+    place = StringField(_l("Place"), validators=[Optional()])
+    description = TextAreaField(_l("Description"), validators=[Optional()])
+    group_id = SelectField(_l("Standing group"), coerce=optional_id, validate_choice=False, validators=[Optional()])
+
+
+class VolunteerChoiceForm(FlaskForm):
+    """Several volunteers ticked in a list (invitations, a group's members)."""
+
+    volunteer_ids = SelectMultipleField(_l("Volunteers"), coerce=optional_id, validate_choice=False)
+
+
+class GroupForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("The name is required.")),
+                                               Length(max=120, message=_l("At most %(n)s characters.", n=120))])
+    kind = SelectField(_l("Kind of group"), validate_choice=False,
+                       validators=[DataRequired(message=_l("Choose the kind of group."))])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
