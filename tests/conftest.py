@@ -19,6 +19,14 @@ from core.extensions import db as _db
 PASSWORD = "test-password-123"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """Tests read translated text: compile the catalogues as `make i18n` does, once per run."""
+    from tests.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url = os.environ.get("DATABASE_URL")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, format_time, gettext as _
+from flask_babel import format_date, format_decimal, format_time, gettext as _, ngettext
 from sqlalchemy import func, select
 
 from core.access import members
@@ -166,7 +166,7 @@ def invite(meeting_id: int):
         except ServiceError as refused:
             attach_service_error(form, refused)
             return _render_detail(meeting, form, refused.status)
-        flash(_("%(n)s volunteers have been invited.", n=added), "success")
+        flash(ngettext("%(num)s volunteer has been invited.", "%(num)s volunteers have been invited.", added), "success")
         return redirect(url_for("groups.detail", meeting_id=meeting.id, _anchor="participants"))
     return _render_detail(meeting, form, 422)
 
@@ -182,7 +182,7 @@ def invite_group(meeting_id: int):
     except ServiceError as refused:
         flash(str(refused.message), "error")
         return _render_detail(meeting, status=refused.status)
-    flash(_("%(n)s volunteers have been invited.", n=added), "success")
+    flash(ngettext("%(num)s volunteer has been invited.", "%(num)s volunteers have been invited.", added), "success")
     return redirect(url_for("groups.detail", meeting_id=meeting.id, _anchor="participants"))
 
 
