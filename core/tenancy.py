@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from core.extensions import db
 
@@ -92,22 +93,55 @@ def leave_tenant(token) -> None:
     _tenant_id.reset(token)
 
 
+def _tenant_tables() -> set:
+    tables, pending = set(), list(TenantScoped.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if getattr(cls, "__table__", None) is not None:
+            tables.add(cls.__table__)
+    return tables
+
+
 def _touches_tenant_data(orm_execute_state) -> bool:
-    return any(issubclass(m.class_, TenantScoped) for m in orm_execute_state.all_mappers)
+    """Whether the statement reads or changes a tenant table anywhere: its entities, joins (eager
+    ones too), ``select_from``, subqueries and ``any()``/``has()`` criteria."""
+    if any(issubclass(m.class_, TenantScoped) for m in orm_execute_state.all_mappers):
+        return True
+    statement = orm_execute_state.statement
+    found = set(find_tables(statement, include_joins=True, include_aliases=True, include_crud=True))
+    if hasattr(statement, "get_final_froms") and _may_join_through_the_orm(statement, orm_execute_state.all_mappers):
+        # The FROM list as the ORM builds it, with relationship joins and joined eager loads (slower).
+        for from_ in statement.get_final_froms():
+            found.update(find_tables(from_, include_joins=True, include_aliases=True))
+    return not _tenant_tables().isdisjoint(found)
+
+
+def _may_join_through_the_orm(statement, mappers) -> bool:
+    if getattr(statement, "_setup_joins", None) or getattr(statement, "_with_options", None):
+        return True
+    return any(rel.lazy == "joined" for mapper in mappers for rel in mapper.relationships)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(orm_execute_state):
     if not (orm_execute_state.is_select or orm_execute_state.is_update or orm_execute_state.is_delete):
         return
-    if _unscoped.get() or not _touches_tenant_data(orm_execute_state):
+    if _unscoped.get():
         return
     tenant_id = _tenant_id.get()
     if tenant_id is None:
-        raise TenantContextMissing("query on tenant data without a tenant in context")
-    orm_execute_state.statement = orm_execute_state.statement.options(
-        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
-    )
+        if _touches_tenant_data(orm_execute_state):
+            raise TenantContextMissing("query on tenant data without a tenant in context")
+        # Belt and braces: should a tenant table still be reached, it matches no tenant's rows. Not
+        # passed on to the objects' later lazy loads, which run in whatever scope they run in.
+        criteria = with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id.is_(None), include_aliases=True,
+                                        propagate_to_loaders=False)
+    else:
+        # Every statement, not only those whose top-level entity is tenant data: the criteria reach
+        # joins, select_from, subqueries and eager loads of tenant-scoped classes too.
+        criteria = with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+    orm_execute_state.statement = orm_execute_state.statement.options(criteria)
 
 
 @event.listens_for(Session, "before_flush")

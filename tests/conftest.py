@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from core import create_app
@@ -61,7 +63,30 @@ def _empty_tables():
     _db.session.commit()
 
 
+class RequestIsolatedClient(FlaskClient):
+    """Runs each request in an application context of its own, as in production.
+
+    The ``app`` fixture keeps a context pushed for the whole test, and Flask's test client would
+    reuse it: every request of a test would then share ``flask.g`` (tenant, membership, cached hook
+    relay, language) and one SQLAlchemy session, hiding exactly the bugs the tests look for. The
+    test's own session commits first, so what the test set up is visible to the request (as if
+    written by another process) and SQLite's write lock is free.
+    """
+
+    def run_wsgi_app(self, environ, buffered=False):
+        if has_app_context():
+            _db.session.commit()
+        with self.application.app_context():
+            return super().run_wsgi_app(environ, buffered=buffered)
+
+
 def make_app(database_url, extra_plugins=(), **config):
+    app = _make_app(database_url, extra_plugins, **config)
+    app.test_client_class = RequestIsolatedClient
+    return app
+
+
+def _make_app(database_url, extra_plugins=(), **config):
     return create_app({
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,

@@ -1,37 +1,15 @@
-"""Fixtures of the API tests.
-
-Every request runs in an application context of its own, as in production (the ``app`` fixture
-keeps one pushed for the whole test, and Flask's test client would otherwise share ``flask.g`` —
-the tenant, the membership, the language — and one SQLAlchemy session between requests). Before
-each request the test's own session commits, so what the test set up is visible to the request.
-"""
+"""Fixtures of the API tests (each request runs in its own application context: tests/conftest.py)."""
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from flask import has_app_context
-from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from core.extensions import db as _db
 from core.tenancy import tenant_scope
 from tests.conftest import api_token
-
-
-class RequestIsolatedClient(FlaskClient):
-    def run_wsgi_app(self, environ, buffered=False):
-        if has_app_context():
-            _db.session.commit()
-        with self.application.app_context():
-            return super().run_wsgi_app(environ, buffered=buffered)
-
-
-@pytest.fixture
-def app(app):
-    app.test_client_class = RequestIsolatedClient
-    return app
 
 
 @pytest.fixture
