@@ -125,6 +125,9 @@ def _may_join_through_the_orm(statement, mappers) -> bool:
 
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(orm_execute_state):
+    if orm_execute_state.is_insert:
+        _stamp_bulk_insert(orm_execute_state)
+        return
     if not (orm_execute_state.is_select or orm_execute_state.is_update or orm_execute_state.is_delete):
         return
     if _unscoped.get():
@@ -142,6 +145,26 @@ def _scope_to_tenant(orm_execute_state):
         # joins, select_from, subqueries and eager loads of tenant-scoped classes too.
         criteria = with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
     orm_execute_state.statement = orm_execute_state.statement.options(criteria)
+
+
+def _stamp_bulk_insert(orm_execute_state):
+    """ORM bulk INSERT (``session.execute(insert(Model), rows)``) skips the flush: stamp its rows
+    with the tenant here, and refuse rows of another tenant as the flush does."""
+    if _unscoped.get() or not any(issubclass(m.class_, TenantScoped) for m in orm_execute_state.all_mappers):
+        return
+    tenant_id = _tenant_id.get()
+    if tenant_id is None:
+        raise TenantContextMissing("insert of tenant data without a tenant in context")
+    params = orm_execute_state.parameters
+    rows = params if isinstance(params, (list, tuple)) else [params] if params else []
+    stamped = []
+    for row in rows:
+        if row.get("tenant_id") not in (None, tenant_id):
+            raise TenantContextMissing("insert of rows for another tenant")
+        stamped.append({**row, "tenant_id": tenant_id})
+    if not stamped:
+        raise TenantContextMissing("tenant data inserted without row parameters cannot be stamped")
+    orm_execute_state.parameters = stamped if isinstance(params, (list, tuple)) else stamped[0]
 
 
 @event.listens_for(Session, "before_flush")

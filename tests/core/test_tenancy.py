@@ -292,3 +292,25 @@ def test_a_request_runs_in_its_tenants_scope_and_leaves_it(app, client, db, data
     other = login(app.test_client(), user_factory(b, "mentor"), b)
     assert other.get(f"/{b.slug}/tenancy-probe").get_json() == ["b1"]
     assert current_tenant_id() is None
+
+
+def test_orm_bulk_insert_is_stamped_with_the_tenant_and_refuses_another(app, db, tenant, other_tenant):
+    """``session.execute(insert(Model), rows)`` skips the flush; the mechanism still stamps it."""
+    from datetime import date
+
+    from sqlalchemy import func, insert, select
+
+    from core.tenancy import TenantContextMissing, tenant_scope, unscoped
+    from core.volunteers.models import Volunteer
+
+    row = {"name": "Bulk", "capacity": 1, "status": "applicant", "status_since": date(2026, 1, 1),
+           "recruited_on": date(2026, 1, 1), "languages": [], "interests": []}
+    with tenant_scope(tenant):
+        db.session.execute(insert(Volunteer), [dict(row), dict(row)])
+        with pytest.raises(TenantContextMissing):
+            db.session.execute(insert(Volunteer), [{**row, "tenant_id": other_tenant.id}])
+    with pytest.raises(TenantContextMissing):
+        db.session.execute(insert(Volunteer), [dict(row)])
+    with unscoped():
+        counts = dict(db.session.execute(select(Volunteer.tenant_id, func.count()).group_by(Volunteer.tenant_id)).all())
+    assert counts == {tenant.id: 2}
