@@ -1,4 +1,9 @@
 """Helpers shared by the web views."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from core.errors import ServiceError
@@ -27,3 +32,34 @@ def attach_service_error(form, error: ServiceError) -> None:
             placed = True
     if not placed:
         form.form_errors.append(str(error.message))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What :func:`submit` made of a request: ``ok`` when the action ran, with its ``result``;
+    ``error``, the service's refusal; ``status``, the one to render the form again with."""
+
+    form: Any
+    ok: bool = False
+    result: Any = None
+    error: ServiceError | None = None
+
+    @property
+    def status(self) -> int:
+        """The refusal's status (422, 409 …), else 422 while the form has errors, else 200."""
+        if self.error is not None:
+            return self.error.status
+        return 422 if self.form.errors else 200
+
+
+def submit(form, action: Callable[[], Any]) -> Outcome:
+    """On a POST whose form is valid, call ``action()``. A :class:`ServiceError` it raises is
+    shown on the form (the request is then rolled back, as its status is an error)."""
+    if not form.validate_on_submit():
+        return Outcome(form)
+    try:
+        result = action()
+    except ServiceError as refused:
+        attach_service_error(form, refused)
+        return Outcome(form, error=refused)
+    return Outcome(form, ok=True, result=result)

@@ -8,7 +8,7 @@ from core.accounts import services
 from core.accounts.forms import ChangePasswordForm, LoginForm
 from core.errors import ServiceError
 from core.extensions import limiter
-from core.forms import attach_service_error, safe_next
+from core.forms import safe_next, submit
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -25,15 +25,7 @@ def _login_limit():
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.front"))
-    form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None or services.membership_of(user, g.tenant) is None:
-            form.form_errors.append(_("Wrong e-mail or password."))
-        else:
-            login_user(user)
-            return redirect(safe_next(form.next.data, url_for("web.front")))
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+    return _sign_in(lambda user: services.membership_of(user, g.tenant) is not None, landing="web.front")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,15 +33,24 @@ def login():
 @limiter.limit(_login_limit, methods=["POST"])
 def platform_login():
     """Sign-in for the platform's administrators (no municipality in the URL)."""
+    return _sign_in(lambda user: user.is_platform_admin, landing="platform.tenants")
+
+
+def _sign_in(may_sign_in, landing: str):
+    """The sign-in form: a user whose credentials are right and who ``may_sign_in(user)`` here is
+    signed in and sent on (to ``next`` or the ``landing`` endpoint)."""
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None or not user.is_platform_admin:
-            form.form_errors.append(_("Wrong e-mail or password."))
-        else:
-            login_user(user)
-            return redirect(safe_next(form.next.data, url_for("platform.tenants")))
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+    outcome = submit(form, lambda: _log_in(form, may_sign_in))
+    if outcome.ok:
+        return redirect(safe_next(form.next.data, url_for(landing)))
+    return render_template("accounts/login.html", form=form), outcome.status
+
+
+def _log_in(form: LoginForm, may_sign_in) -> None:
+    user = services.authenticate(form.email.data, form.password.data)
+    if user is None or not may_sign_in(user):
+        raise ServiceError(_("Wrong e-mail or password."))
+    login_user(user)
 
 
 @bp.route("/<tenant>/logout", methods=["POST"])
@@ -71,13 +72,10 @@ def platform_logout():
 @members()
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data, form.repeat_password.data)
-        except ServiceError as error:
-            attach_service_error(form, error)
-        else:
-            login_user(current_user._get_current_object())  # the session follows the new epoch; others end
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("web.front"))
-    return render_template("accounts/password.html", form=form), 200 if not form.errors else 422
+    outcome = submit(form, lambda: services.change_password(current_user, form.current_password.data,
+                                                            form.new_password.data, form.repeat_password.data))
+    if outcome.ok:
+        login_user(current_user._get_current_object())  # the session follows the new epoch; others end
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("web.front"))
+    return render_template("accounts/password.html", form=form), outcome.status

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from core.access import members
 from core.errors import ServiceError
 from core.extensions import db
-from core.forms import attach_service_error
+from core.forms import submit
 from core.groups import services
 from core.groups.forms import ActionForm, GroupForm, MeetingForm, VolunteerChoiceForm
 from core.groups.models import MEETING_KINDS, GroupMeeting, GroupMeetingParticipant, VolunteerGroup, volunteer_group_member
@@ -34,12 +34,6 @@ def _helpers():
 
 bp.context_processor(_helpers)
 volunteer_groups_bp.context_processor(_helpers)
-
-
-def _status(form, error: ServiceError | None = None) -> int:
-    if error is not None:
-        return error.status
-    return 422 if form.errors else 200
 
 
 class Pagination:
@@ -89,17 +83,11 @@ def create():
         form.kind.data = request.args.get("kind", "")
         form.group_id.data = request.args.get("group_id", type=int)
     _meeting_form(form)
-    error = None
-    if form.validate_on_submit():
-        try:
-            meeting = services.create_meeting(_meeting_data(form))
-        except ServiceError as refused:
-            error = refused
-            attach_service_error(form, refused)
-        else:
-            flash(_("The meeting has been created."), "success")
-            return redirect(url_for("groups.detail", meeting_id=meeting.id))
-    return render_template("groups/meeting_form.html", form=form, meeting=None), _status(form, error)
+    outcome = submit(form, lambda: services.create_meeting(_meeting_data(form)))
+    if outcome.ok:
+        flash(_("The meeting has been created."), "success")
+        return redirect(url_for("groups.detail", meeting_id=outcome.result.id))
+    return render_template("groups/meeting_form.html", form=form, meeting=None), outcome.status
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -107,17 +95,11 @@ def create():
 def edit(meeting_id: int):
     meeting = services.get_meeting(meeting_id)
     form = _meeting_form(MeetingForm(obj=meeting))
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.update_meeting(meeting, _meeting_data(form))
-        except ServiceError as refused:
-            error = refused
-            attach_service_error(form, refused)
-        else:
-            flash(_("The meeting has been saved."), "success")
-            return redirect(url_for("groups.detail", meeting_id=meeting.id))
-    return render_template("groups/meeting_form.html", form=form, meeting=meeting), _status(form, error)
+    outcome = submit(form, lambda: services.update_meeting(meeting, _meeting_data(form)))
+    if outcome.ok:
+        flash(_("The meeting has been saved."), "success")
+        return redirect(url_for("groups.detail", meeting_id=meeting.id))
+    return render_template("groups/meeting_form.html", form=form, meeting=meeting), outcome.status
 
 
 @bp.route("/<int:meeting_id>")
@@ -151,24 +133,24 @@ def _chosen_ids(form: VolunteerChoiceForm) -> list[int]:
     return [i for i in (form.volunteer_ids.data or []) if i is not None]
 
 
+def _ticked_ids(form: VolunteerChoiceForm) -> list[int]:
+    chosen = _chosen_ids(form)
+    if not chosen:
+        raise ServiceError(_("Tick at least one volunteer."), field="volunteer_ids")
+    return chosen
+
+
 @bp.route("/<int:meeting_id>/invite", methods=["POST"])
 @members("coordinator")
 def invite(meeting_id: int):
     meeting = services.get_meeting(meeting_id)
     form = VolunteerChoiceForm()
-    if form.validate_on_submit():
-        chosen = _chosen_ids(form)
-        if not chosen:
-            form.volunteer_ids.errors.append(_("Tick at least one volunteer."))
-            return _render_detail(meeting, form, 422)
-        try:
-            added = services.invite(meeting, chosen)
-        except ServiceError as refused:
-            attach_service_error(form, refused)
-            return _render_detail(meeting, form, refused.status)
-        flash(ngettext("%(num)s volunteer has been invited.", "%(num)s volunteers have been invited.", added), "success")
+    outcome = submit(form, lambda: services.invite(meeting, _ticked_ids(form)))
+    if outcome.ok:
+        flash(ngettext("%(num)s volunteer has been invited.", "%(num)s volunteers have been invited.", outcome.result),
+              "success")
         return redirect(url_for("groups.detail", meeting_id=meeting.id, _anchor="participants"))
-    return _render_detail(meeting, form, 422)
+    return _render_detail(meeting, form, outcome.status)
 
 
 @bp.route("/<int:meeting_id>/invite-group", methods=["POST"])
@@ -192,27 +174,21 @@ def attendance(meeting_id: int):
     """Who came: a large checkbox per invited volunteer, and those who came without an invitation."""
     meeting = services.get_meeting(meeting_id)
     form = ActionForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.register_attendance(meeting, _attendance_from(request.form))
-        except ServiceError as refused:
-            error = refused
-            attach_service_error(form, refused)
-        else:
-            flash(_("Attendance on %(date)s has been saved.", date=format_date(meeting.on, "long")), "success")
-            return redirect(url_for("groups.detail", meeting_id=meeting.id, _anchor="participants"))
+    outcome = submit(form, lambda: services.register_attendance(meeting, _attendance_from(request.form)))
+    if outcome.ok:
+        flash(_("Attendance on %(date)s has been saved.", date=format_date(meeting.on, "long")), "success")
+        return redirect(url_for("groups.detail", meeting_id=meeting.id, _anchor="participants"))
     participants = services.participants(meeting)
     sheet = [(v, p.attended) for p, v in participants]
     walk_ins = set()
-    if error is not None:  # show what was ticked, not what is stored
+    if outcome.error is not None:  # show what was ticked, not what is stored
         ticked = {int(v) for v in request.form.getlist("came") if v.isdigit()}
         walk_ins = {int(v) for v in request.form.getlist("walk_in") if v.isdigit()}
         sheet = [(v, v.id in ticked) for v, _came in sheet]
     listed = {v.id for v, _came in sheet}
     others = [(vid, label) for vid, label in _volunteer_choices() if vid not in listed]
     return render_template("groups/attendance.html", meeting=meeting, sheet=sheet, others=others, walk_ins=walk_ins,
-                           form=form, future=meeting.on > volunteers.today()), _status(form, error)
+                           form=form, future=meeting.on > volunteers.today()), outcome.status
 
 
 def _ids(values) -> list[int]:
@@ -243,22 +219,16 @@ def _attendance_from(formdata) -> dict[int, bool]:
 @members("coordinator")
 def group_index():
     form = _group_form(GroupForm())
-    error = None
-    if form.validate_on_submit():
-        try:
-            group = services.create_group(form.name.data, form.kind.data)
-        except ServiceError as refused:
-            error = refused
-            attach_service_error(form, refused)
-        else:
-            flash(_("The group has been created. Choose its members."), "success")
-            return redirect(url_for("volunteer_groups.detail", group_id=group.id))
+    outcome = submit(form, lambda: services.create_group(form.name.data, form.kind.data))
+    if outcome.ok:
+        flash(_("The group has been created. Choose its members."), "success")
+        return redirect(url_for("volunteer_groups.detail", group_id=outcome.result.id))
     groups = services.list_groups()
     counts = dict(db.session.execute(
         select(VolunteerGroup.id, func.count(volunteer_group_member.c.volunteer_id))
         .join(volunteer_group_member, volunteer_group_member.c.group_id == VolunteerGroup.id)
         .group_by(VolunteerGroup.id)).all())
-    return render_template("groups/groups.html", groups=groups, counts=counts, form=form), _status(form, error)
+    return render_template("groups/groups.html", groups=groups, counts=counts, form=form), outcome.status
 
 
 def _group_form(form: GroupForm) -> GroupForm:
@@ -272,17 +242,11 @@ def group_detail(group_id: int):
     group = services.get_group(group_id)
     member_ids = {v.id for v in group.members}
     form = VolunteerChoiceForm(volunteer_ids=sorted(member_ids))
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.set_group_members(group, _chosen_ids(form))
-        except ServiceError as refused:
-            error = refused
-            attach_service_error(form, refused)
-        else:
-            flash(_("The members of %(name)s have been saved.", name=group.name), "success")
-            return redirect(url_for("volunteer_groups.detail", group_id=group.id))
-    chosen = set(_chosen_ids(form)) if error is not None or form.errors else member_ids
+    outcome = submit(form, lambda: services.set_group_members(group, _chosen_ids(form)))
+    if outcome.ok:
+        flash(_("The members of %(name)s have been saved.", name=group.name), "success")
+        return redirect(url_for("volunteer_groups.detail", group_id=group.id))
+    chosen = set(_chosen_ids(form)) if outcome.error is not None or form.errors else member_ids
     # The members first (ticked), then everyone else who could join, each part by name.
     form.volunteer_ids.choices = sorted(_volunteer_choices(include=member_ids), key=lambda choice: choice[0] not in member_ids)
     meetings = db.session.execute(
@@ -292,4 +256,4 @@ def group_detail(group_id: int):
         .where(GroupMeeting.group_id == group.id).group_by(GroupMeeting.id)
         .order_by(GroupMeeting.on.desc(), GroupMeeting.id.desc()).limit(20)).all()
     return render_template("groups/group.html", group=group, members=group.members, form=form, chosen=chosen,
-                           meetings=meetings, today=volunteers.today()), _status(form, error)
+                           meetings=meetings, today=volunteers.today()), outcome.status

@@ -7,8 +7,7 @@ from wtforms import BooleanField
 from wtforms.validators import InputRequired
 
 from core.access import members
-from core.errors import ServiceError
-from core.forms import attach_service_error
+from core.forms import submit
 from core.settings import TENANT_SETTINGS, tenant_setting, update_tenant_settings
 from core.volunteers.forms import WholeNumberField
 
@@ -30,12 +29,9 @@ class TenantSettingsForm(FlaskForm):
 @members("coordinator")
 def edit():
     form = TenantSettingsForm(data={key: tenant_setting(g.tenant, key) for key in TENANT_SETTINGS})
-    if form.validate_on_submit():
-        try:
-            update_tenant_settings(g.tenant, {key: getattr(form, key).data for key in TENANT_SETTINGS})
-        except ServiceError as error:
-            attach_service_error(form, error)
-            return render_template("platform/settings.html", form=form), error.status
+    outcome = submit(form, lambda: update_tenant_settings(g.tenant, {key: getattr(form, key).data
+                                                                     for key in TENANT_SETTINGS}))
+    if outcome.ok:
         flash(_("The settings are saved."), "success")
         return redirect(url_for("tenant_settings.edit"))
-    return render_template("platform/settings.html", form=form), 422 if form.errors else 200
+    return render_template("platform/settings.html", form=form), outcome.status

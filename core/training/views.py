@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.access import members
 from core.errors import ServiceError
 from core.extensions import db
-from core.forms import attach_service_error
+from core.forms import submit
 from core.training import services
 from core.training.forms import ActionForm, CourseForm, EnrollForm, SessionForm
 from core.training.models import ENROLLED, WAITING, CourseEnrollment, CourseSession, SessionAttendance
@@ -26,12 +26,6 @@ def _helpers():
             "status_labels": volunteers.STATUS_LABELS}
 
 
-def _status(form, error: ServiceError | None = None) -> int:
-    if error is not None:
-        return error.status
-    return 422 if form.errors else 200
-
-
 # ---- courses -----------------------------------------------------------------------------------
 
 @bp.route("/")
@@ -44,17 +38,11 @@ def index():
 @members("coordinator")
 def create():
     form = CourseForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            course = services.create_course(_course_data(form))
-        except ServiceError as refused:
-            error = refused
-            attach_service_error(form, refused)
-        else:
-            flash(_("The course has been created. Add its sessions."), "success")
-            return redirect(url_for("training.detail", course_id=course.id))
-    return render_template("training/course_form.html", form=form, course=None), _status(form, error)
+    outcome = submit(form, lambda: services.create_course(_course_data(form)))
+    if outcome.ok:
+        flash(_("The course has been created. Add its sessions."), "success")
+        return redirect(url_for("training.detail", course_id=outcome.result.id))
+    return render_template("training/course_form.html", form=form, course=None), outcome.status
 
 
 @bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
@@ -62,17 +50,11 @@ def create():
 def edit(course_id: int):
     course = services.get_course(course_id)
     form = CourseForm(obj=course)
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.update_course(course, _course_data(form))
-        except ServiceError as refused:
-            error = refused
-            attach_service_error(form, refused)
-        else:
-            flash(_("The course has been saved."), "success")
-            return redirect(url_for("training.detail", course_id=course.id))
-    return render_template("training/course_form.html", form=form, course=course), _status(form, error)
+    outcome = submit(form, lambda: services.update_course(course, _course_data(form)))
+    if outcome.ok:
+        flash(_("The course has been saved."), "success")
+        return redirect(url_for("training.detail", course_id=course.id))
+    return render_template("training/course_form.html", form=form, course=course), outcome.status
 
 
 def _course_data(form: CourseForm) -> dict:
@@ -133,16 +115,12 @@ def _enrollable(course) -> list[tuple[int, str]]:
 def add_session(course_id: int):
     course = services.get_course(course_id)
     form = SessionForm()
-    if form.validate_on_submit():
-        try:
-            session = services.add_session(course, form.on.data, form.hours.data, starts_at=form.starts_at.data,
-                                           place=form.place.data)
-        except ServiceError as refused:
-            attach_service_error(form, refused)
-            return _render_detail(course, session_form=form, status=refused.status)
-        flash(_("The session on %(date)s has been added.", date=_date(session.on)), "success")
+    outcome = submit(form, lambda: services.add_session(course, form.on.data, form.hours.data,
+                                                        starts_at=form.starts_at.data, place=form.place.data))
+    if outcome.ok:
+        flash(_("The session on %(date)s has been added.", date=_date(outcome.result.on)), "success")
         return redirect(url_for("training.detail", course_id=course.id, _anchor="sessions"))
-    return _render_detail(course, session_form=form, status=422)
+    return _render_detail(course, session_form=form, status=outcome.status)
 
 
 def _session_of(course_id: int, session_id: int):
@@ -174,21 +152,22 @@ def remove_session(course_id: int, session_id: int):
 def enroll(course_id: int):
     course = services.get_course(course_id)
     form = EnrollForm()
-    if form.validate_on_submit():
-        try:
-            volunteer = db.session.get(Volunteer, form.volunteer_id.data)
-            if volunteer is None:
-                raise ServiceError(_("Unknown volunteer."), field="volunteer_id")
-            enrollment = services.enroll(course, volunteer)
-        except ServiceError as refused:
-            attach_service_error(form, refused)
-            return _render_detail(course, enroll_form=form, status=refused.status)
+    outcome = submit(form, lambda: services.enroll(course, _volunteer(form.volunteer_id.data)))
+    if outcome.ok:
+        enrollment = outcome.result
         if enrollment.state == WAITING:
-            flash(_("The course is full: %(name)s is on the waiting list.", name=volunteer.name), "info")
+            flash(_("The course is full: %(name)s is on the waiting list.", name=enrollment.volunteer.name), "info")
         else:
-            flash(_("%(name)s has a place on the course.", name=volunteer.name), "success")
+            flash(_("%(name)s has a place on the course.", name=enrollment.volunteer.name), "success")
         return redirect(url_for("training.detail", course_id=course.id, _anchor="participants"))
-    return _render_detail(course, enroll_form=form, status=422)
+    return _render_detail(course, enroll_form=form, status=outcome.status)
+
+
+def _volunteer(volunteer_id) -> Volunteer:
+    volunteer = db.session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        raise ServiceError(_("Unknown volunteer."), field="volunteer_id")
+    return volunteer
 
 
 @bp.route("/<int:course_id>/enrollments/<int:volunteer_id>/withdraw", methods=["POST"])
@@ -216,22 +195,16 @@ def attendance(course_id: int, session_id: int):
     """Who came to a session: one large checkbox per participant, made for a phone."""
     course, session = _session_of(course_id, session_id)
     form = ActionForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.register_attendance(session, _attendance_from(request.form))
-        except ServiceError as refused:
-            error = refused
-            attach_service_error(form, refused)
-        else:
-            flash(_("Attendance on %(date)s has been saved.", date=_date(session.on)), "success")
-            return redirect(url_for("training.detail", course_id=course.id, _anchor="participants"))
+    outcome = submit(form, lambda: services.register_attendance(session, _attendance_from(request.form)))
+    if outcome.ok:
+        flash(_("Attendance on %(date)s has been saved.", date=_date(session.on)), "success")
+        return redirect(url_for("training.detail", course_id=course.id, _anchor="participants"))
     sheet = services.attendance_sheet(session)
-    if error is not None:  # show what was ticked, not what is stored
+    if outcome.error is not None:  # show what was ticked, not what is stored
         ticked = {int(v) for v in request.form.getlist("came") if v.isdigit()}
         sheet = [(v, v.id in ticked) for v, _came in sheet]
     return render_template("training/attendance.html", course=course, session=session, sheet=sheet, form=form,
-                           future=session.on > volunteers.today()), _status(form, error)
+                           future=session.on > volunteers.today()), outcome.status
 
 
 def _ids(values) -> list[int]:

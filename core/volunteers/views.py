@@ -18,9 +18,8 @@ from werkzeug.datastructures import MultiDict
 
 from core.access import members
 from core.codes import recruitment_channels
-from core.errors import ServiceError
 from core.extensions import db
-from core.forms import attach_service_error
+from core.forms import submit
 from core.groups.services import MEETING_KIND_LABELS, volunteer_meetings
 from core.training import services as training
 from core.training.models import ENROLLED, WAITING, WITHDRAWN
@@ -52,10 +51,6 @@ def _labels():
     }
 
 
-def _status(form) -> int:
-    return 422 if form.errors else 200
-
-
 # ---- the list ----------------------------------------------------------------------------------
 
 @bp.route("/")
@@ -83,15 +78,12 @@ def _profile_data(form, fields) -> dict:
 @members("coordinator")
 def create():
     form = VolunteerForm(channels=recruitment_channels())
-    if form.validate_on_submit():
-        try:
-            volunteer = services.create_volunteer(_profile_data(form, FORM_FIELDS))
-        except ServiceError as error:
-            attach_service_error(form, error)
-            return render_template("volunteers/form.html", form=form, volunteer=None), error.status
+    outcome = submit(form, lambda: services.create_volunteer(_profile_data(form, FORM_FIELDS)))
+    if outcome.ok:
+        volunteer = outcome.result
         flash(_("%(name)s is registered.", name=volunteer.name), "success")
         return redirect(url_for("volunteers.show", volunteer_id=volunteer.id))
-    return render_template("volunteers/form.html", form=form, volunteer=None), _status(form)
+    return render_template("volunteers/form.html", form=form, volunteer=None), outcome.status
 
 
 @bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
@@ -99,15 +91,11 @@ def create():
 def edit(volunteer_id: int):
     volunteer = services.get_volunteer(volunteer_id)
     form = VolunteerForm(obj=volunteer, channels=recruitment_channels())
-    if form.validate_on_submit():
-        try:
-            services.update_volunteer(volunteer, _profile_data(form, FORM_FIELDS))
-        except ServiceError as error:
-            attach_service_error(form, error)
-            return render_template("volunteers/form.html", form=form, volunteer=volunteer), error.status
+    outcome = submit(form, lambda: services.update_volunteer(volunteer, _profile_data(form, FORM_FIELDS)))
+    if outcome.ok:
         flash(_("The profile is saved."), "success")
         return redirect(url_for("volunteers.show", volunteer_id=volunteer.id))
-    return render_template("volunteers/form.html", form=form, volunteer=volunteer), _status(form)
+    return render_template("volunteers/form.html", form=form, volunteer=volunteer), outcome.status
 
 
 # ---- a volunteer's page ------------------------------------------------------------------------
@@ -152,15 +140,12 @@ def show(volunteer_id: int):
 def change_status(volunteer_id: int):
     volunteer = services.get_volunteer(volunteer_id)
     form = StatusForm(transitions=services.allowed_transitions(volunteer))
-    if form.validate_on_submit():
-        try:
-            services.change_status(volunteer, form.status.data, on=form.on.data, note=form.note.data)
-        except ServiceError as error:
-            attach_service_error(form, error)
-            return _volunteer_page(volunteer, status_form=form, code=error.status)
+    outcome = submit(form, lambda: services.change_status(volunteer, form.status.data, on=form.on.data,
+                                                          note=form.note.data))
+    if outcome.ok:
         flash(_("The status is now '%(status)s'.", status=services.STATUS_LABELS[volunteer.status]), "success")
         return redirect(url_for("volunteers.show", volunteer_id=volunteer.id))
-    return _volunteer_page(volunteer, status_form=form, code=422)
+    return _volunteer_page(volunteer, status_form=form, code=outcome.status)
 
 
 @bp.route("/<int:volunteer_id>/screenings", methods=["POST"])
@@ -168,15 +153,12 @@ def change_status(volunteer_id: int):
 def add_screening(volunteer_id: int):
     volunteer = services.get_volunteer(volunteer_id)
     form = ScreeningForm()
-    if form.validate_on_submit():
-        try:
-            services.add_screening(volunteer, form.kind.data, form.obtained_on.data, form.note.data)
-        except ServiceError as error:
-            attach_service_error(form, error)
-            return _volunteer_page(volunteer, screening_form=form, code=error.status)
+    outcome = submit(form, lambda: services.add_screening(volunteer, form.kind.data, form.obtained_on.data,
+                                                          form.note.data))
+    if outcome.ok:
         flash(_("The certificate is registered."), "success")
         return redirect(url_for("volunteers.show", volunteer_id=volunteer.id, _anchor="screening"))
-    return _volunteer_page(volunteer, screening_form=form, code=422)
+    return _volunteer_page(volunteer, screening_form=form, code=outcome.status)
 
 
 @bp.route("/<int:volunteer_id>/account", methods=["POST"])
@@ -184,15 +166,12 @@ def add_screening(volunteer_id: int):
 def create_account(volunteer_id: int):
     volunteer = services.get_volunteer(volunteer_id)
     form = MentorAccountForm()
-    if form.validate_on_submit():
-        try:
-            user = services.create_mentor_account(volunteer, form.email.data, form.password.data)
-        except ServiceError as error:
-            attach_service_error(form, error)
-            return _volunteer_page(volunteer, account_form=form, code=error.status)
-        flash(_("%(name)s can now sign in as a mentor with %(email)s.", name=volunteer.name, email=user.email), "success")
+    outcome = submit(form, lambda: services.create_mentor_account(volunteer, form.email.data, form.password.data))
+    if outcome.ok:
+        email = outcome.result.email
+        flash(_("%(name)s can now sign in as a mentor with %(email)s.", name=volunteer.name, email=email), "success")
         return redirect(url_for("volunteers.show", volunteer_id=volunteer.id))
-    return _volunteer_page(volunteer, account_form=form, code=422)
+    return _volunteer_page(volunteer, account_form=form, code=outcome.status)
 
 
 # ---- waiting list and recruitment --------------------------------------------------------------
@@ -254,14 +233,10 @@ def edit():
     if volunteer is None:
         abort(404)
     form = MentorProfileForm(obj=volunteer)
-    if form.validate_on_submit():
-        try:
-            services.update_volunteer(volunteer, _profile_data(form, services.SELF_SERVICE_FIELDS),
-                                      allowed=services.SELF_SERVICE_FIELDS)
-        except ServiceError as error:
-            attach_service_error(form, error)
-            return render_template("volunteers/mentor_edit.html", form=form, volunteer=volunteer), error.status
+    outcome = submit(form, lambda: services.update_volunteer(
+        volunteer, _profile_data(form, services.SELF_SERVICE_FIELDS), allowed=services.SELF_SERVICE_FIELDS))
+    if outcome.ok:
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("mentor.profile"))
-    return render_template("volunteers/mentor_edit.html", form=form, volunteer=volunteer), _status(form)
+    return render_template("volunteers/mentor_edit.html", form=form, volunteer=volunteer), outcome.status
 
