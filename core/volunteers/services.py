@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import g, has_request_context
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, format_date, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -136,6 +136,11 @@ def _external_id_taken(external_id: str, existing: Volunteer | None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
+def _local_date(day: date) -> LazyString:
+    """A date inside a message, written the way the reader's language writes dates."""
+    return LazyString(format_date, day)
+
+
 def _years_between(start: date, end: date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
@@ -212,7 +217,7 @@ def change_status(volunteer: Volunteer, to_status: str, on: date | None = None, 
     if on > today():
         errors["on"] = [_l("The date cannot be in the future.")]
     elif on < volunteer.status_since:
-        errors["on"] = [_l("The date cannot be before the current status began (%(date)s).", date=volunteer.status_since.isoformat())]
+        errors["on"] = [_l("The date cannot be before the current status began (%(date)s).", date=_local_date(volunteer.status_since))]
     if note and len(note) > 500:
         errors["note"] = [_l("At most %(n)s characters.", n=500)]
     raise_if(errors)
@@ -339,7 +344,7 @@ def eligibility_many(volunteers: list[Volunteer], on: date | None = None) -> dic
                 findings.append(Finding("screening_missing", _l("No criminal-record certificate (børneattest) is registered."), blocking=True))
             elif add_months(obtained, valid_months) < on:
                 findings.append(Finding("screening_expired", _l("The criminal-record certificate expired on %(date)s.",
-                                                        date=add_months(obtained, valid_months).isoformat()), blocking=True))
+                                                        date=_local_date(add_months(obtained, valid_months))), blocking=True))
         for batch in hooks.mentorkorps_eligibility_findings(volunteer=volunteer, on=on):
             findings.extend(batch or [])
         result[volunteer.id] = Eligibility(not any(f.blocking for f in findings), findings)

@@ -268,7 +268,7 @@ def test_an_expired_certificate_is_a_blocking_reason(coordinator, tenant):
     assert add_screening(coordinator, volunteer_id, "criminal_record", "2015-03-01").status_code == 302
     page = text(coordinator.get(f"{BASE}/{volunteer_id}"))
     assert "expired" in page
-    assert "The criminal-record certificate expired on 2017-03-01." in page
+    assert "The criminal-record certificate expired on Mar 1, 2017." in page
 
 
 # ---- lists --------------------------------------------------------------------------------

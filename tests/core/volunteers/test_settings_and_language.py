@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from babel.dates import format_date
 
 from core.extensions import db
 from core.settings import tenant_setting
@@ -70,7 +71,7 @@ def test_a_shorter_validity_expires_a_certificate(coordinator, tenant):
     assert post_form(coordinator, SETTINGS, {"screening_required": "y", "screening_valid_months": "12",
                                              "default_capacity": "1"}).status_code == 302
     page = text(coordinator.get(f"/middelfart/volunteers/{volunteer_id}"))
-    assert f"The criminal-record certificate expired on {services.add_months(obtained, 12).isoformat()}." in page
+    assert f"The criminal-record certificate expired on {format_date(services.add_months(obtained, 12), 'medium', locale='en')}." in page
 
 
 @pytest.mark.parametrize("form, field, message", [
