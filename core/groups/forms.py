@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from core.training.forms import HoursField, LocalDateField, LocalTimeField, optional_id
+from core.fields import HoursField, LocalDateField, LocalTimeField, optional_id
 
 
 class MeetingForm(FlaskForm):
@@ -34,7 +34,3 @@ class GroupForm(FlaskForm):
                                                Length(max=120, message=_l("At most %(n)s characters.", n=120))])
     kind = SelectField(_l("Kind of group"), validate_choice=False,
                        validators=[DataRequired(message=_l("Choose the kind of group."))])
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""

@@ -15,7 +15,8 @@ from core.errors import ServiceError
 from core.extensions import db
 from core.forms import submit
 from core.groups import services
-from core.groups.forms import ActionForm, GroupForm, MeetingForm, VolunteerChoiceForm
+from core.fields import ActionForm
+from core.groups.forms import GroupForm, MeetingForm, VolunteerChoiceForm
 from core.groups.models import MEETING_KINDS, GroupMeeting, GroupMeetingParticipant, VolunteerGroup, volunteer_group_member
 from core.volunteers import services as volunteers
 from core.volunteers.models import Volunteer, VolunteerStatus

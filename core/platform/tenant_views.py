@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired
 from core.access import members
 from core.forms import submit
 from core.settings import TENANT_SETTINGS, tenant_setting, update_tenant_settings
-from core.volunteers.forms import WholeNumberField
+from core.fields import WholeNumberField
 
 bp = Blueprint("tenant_settings", __name__, url_prefix="/<tenant>/settings", template_folder="templates")
 

@@ -12,7 +12,8 @@ from core.errors import ServiceError
 from core.extensions import db
 from core.forms import submit
 from core.training import services
-from core.training.forms import ActionForm, CourseForm, EnrollForm, SessionForm
+from core.fields import ActionForm
+from core.training.forms import CourseForm, EnrollForm, SessionForm
 from core.training.models import ENROLLED, WAITING, CourseEnrollment, CourseSession, SessionAttendance
 from core.volunteers import services as volunteers
 from core.volunteers.models import Volunteer, VolunteerStatus

@@ -9,69 +9,15 @@ service, which refuses it with its "Unknown code" message next to the field.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, IntegerField, PasswordField, SelectField, StringField,
-                     TelField, TextAreaField)
+from wtforms import EmailField, PasswordField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
+from core.fields import CommaListField, LocalDateField, WholeNumberField
 from core.volunteers.models import EDUCATIONS, EMPLOYMENT_SECTORS, GENDERS, SCREENING_KINDS
-
-# Besides the ISO date an HTML date input sends, the Danish ways of writing a date are accepted
-# (a browser without a date picker shows a plain text box).
-DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
-
-
-class LocalDateField(DateField):
-    """A date (an HTML date input). Empty is ``None``; a malformed value gets a translated message."""
-
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()
-        self.data = None
-        if not text:
-            return
-        for fmt in DATE_FORMATS:
-            try:
-                self.data = datetime.strptime(text, fmt).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError(_l("Not a valid date."))
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.isoformat() if isinstance(self.data, date) else ""
-
-
-class WholeNumberField(IntegerField):
-    """A whole number. Empty is ``None``; anything else that is not a number gets a translated message."""
-
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()
-        self.data = None
-        if not text:
-            return
-        try:
-            self.data = int(text)
-        except ValueError:
-            raise ValueError(_l("Enter a whole number.")) from None
-
-
-class CommaListField(StringField):
-    """A list of short texts typed as one line, separated by commas."""
-
-    def process_formdata(self, valuelist):
-        text = valuelist[0] if valuelist else ""
-        self.data = [part.strip() for part in text.split(",") if part.strip()]
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return ", ".join(self.data or [])
-
 
 def code_field(label, **kwargs) -> SelectField:
     return SelectField(label, choices=[], validate_choice=False, **kwargs)

@@ -226,9 +226,9 @@ def profile():
                            upcoming=upcoming, past=past, **_labels())
 
 
-@mentor_bp.route("/edit", methods=["GET", "POST"])
+@mentor_bp.route("/edit", methods=["GET", "POST"], endpoint="edit")
 @members("mentor")
-def edit():
+def edit_own_profile():
     volunteer = services.volunteer_for_user(current_user)
     if volunteer is None:
         abort(404)
