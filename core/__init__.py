@@ -145,6 +145,7 @@ def _init_request_cycle(app: Flask) -> None:
     from core import access
     from core.errors import ServiceError
     from core.extensions import db
+    from core.tenancy import current_tenant
 
     @app.url_value_preprocessor
     def pull_tenant(endpoint, values):
@@ -153,8 +154,9 @@ def _init_request_cycle(app: Flask) -> None:
 
     @app.url_defaults
     def add_tenant(endpoint, values):
-        if "tenant" not in values and g.get("tenant") is not None and app.url_map.is_endpoint_expecting(endpoint, "tenant"):
-            values["tenant"] = g.tenant.slug
+        tenant = current_tenant()
+        if "tenant" not in values and tenant is not None and app.url_map.is_endpoint_expecting(endpoint, "tenant"):
+            values["tenant"] = tenant.slug
 
     app.before_request(access.enforce)
 
@@ -177,10 +179,12 @@ def _init_request_cycle(app: Flask) -> None:
     def page_context():
         from core.navigation import menu_items
 
+        tenant = current_tenant()
         return {
+            "current_tenant": tenant,
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
-            "menu": menu_items() if g.get("tenant") is not None and current_user.is_authenticated else [],
+            "menu": menu_items() if tenant is not None and current_user.is_authenticated else [],
             "role": access.current_role(),
             "role_labels": ROLE_LABELS,
             "slot": _template_slot,
@@ -211,8 +215,9 @@ def _template_slot(name: str, **context):
     from markupsafe import Markup
 
     from core.hooks import current_hooks
+    from core.tenancy import current_tenant
 
-    if g.get("tenant") is None:
+    if current_tenant() is None:
         return Markup("")
     parts = current_hooks().mentorkorps_template_slot(slot=name, context=context)
     return Markup("").join(fragment for fragments in parts for fragment in (fragments or []))

@@ -13,6 +13,7 @@ from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from core.extensions import csrf
+from core.tenancy import current_tenant, tenant_context
 
 POLICY_ATTR = "_access_policy"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -80,7 +81,6 @@ def is_api_request() -> bool:
 def enforce():
     """``before_request``: the single place where access is decided."""
     from core.platform.services import get_tenant_by_slug
-    from core.tenancy import enter_tenant
 
     if request.endpoint is None:  # no route matched: Flask answers 404/405 itself
         return None
@@ -104,11 +104,10 @@ def enforce():
 
             membership = membership_of(current_user, tenant)
             if membership is None:
-                # Exactly as for a tenant that does not exist: refused before g.tenant is set, so
-                # the error page cannot show the tenant's name or links.
+                # Exactly as for a tenant that does not exist: refused before the tenant context is
+                # entered, so the error page cannot show the tenant's name or links.
                 abort(404)
-        g.tenant = tenant
-        g._tenant_token = enter_tenant(tenant.id)
+        _enter_tenant_for_request(tenant)
         g.membership = membership
 
     if policy.kind == "member":
@@ -116,7 +115,7 @@ def enforce():
             abort(404)
         if not current_user.is_authenticated:
             return redirect(url_for("accounts.login", tenant=slug, next=request.full_path.rstrip("?")))
-        if policy.plugin and policy.plugin not in _enabled_plugins(g.tenant):
+        if policy.plugin and policy.plugin not in _enabled_plugins(current_tenant()):
             abort(404)
         if policy.roles and g.membership.role not in policy.roles:
             abort(403)
@@ -137,13 +136,18 @@ def _enabled_plugins(tenant):
     return enabled_plugin_names(tenant)
 
 
-def leave_tenant_scope(exc=None):
-    """``teardown_request``: leave the tenant scope entered by :func:`enforce`."""
-    from core.tenancy import leave_tenant
+def _enter_tenant_for_request(tenant) -> None:
+    """Enter :func:`tenant_context` for the rest of the request; :func:`leave_tenant_scope` exits."""
+    context = tenant_context(tenant)
+    context.__enter__()
+    g._tenant_context = context
 
-    token = g.pop("_tenant_token", None)
-    if token is not None:
-        leave_tenant(token)
+
+def leave_tenant_scope(exc=None):
+    """``teardown_request``: leave the tenant context entered by :func:`enforce`."""
+    context = g.pop("_tenant_context", None)
+    if context is not None:
+        context.__exit__(None, None, None)
 
 
 def current_role() -> str | None:

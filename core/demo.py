@@ -14,13 +14,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from flask import current_app, g
 from sqlalchemy import select
 
 from core.accounts import services as accounts
 from core.extensions import db
 from core.platform.services import create_tenant, get_tenant_by_slug
-from core.tenancy import tenant_scope
+from core.tenancy import tenant_context
 
 DEMO_PASSWORD = "mentor-demo-2026"
 DEMO_TENANTS = [
@@ -183,21 +182,13 @@ def _load_mentor_corps(tenant) -> bool:
     corps = CORPS.get(tenant.slug)
     if corps is None:
         return False
-    with current_app.test_request_context(f"/{tenant.slug}/", method="POST"), tenant_scope(tenant):
-        saved = {key: g.pop(key) for key in ("tenant", "_hook_relay") if key in g}
-        g.tenant = tenant
-        try:
-            if db.session.scalar(select(Volunteer.id).limit(1)) is not None:
-                return _link_mentor(tenant)
-            _build_corps(tenant, corps, date.today())
-            _link_mentor(tenant)
-            db.session.flush()
-            return True
-        finally:
-            g.pop("tenant", None)
-            g.pop("_hook_relay", None)
-            for key, value in saved.items():
-                setattr(g, key, value)
+    with tenant_context(tenant):
+        if db.session.scalar(select(Volunteer.id).limit(1)) is not None:
+            return _link_mentor(tenant)
+        _build_corps(tenant, corps, date.today())
+        _link_mentor(tenant)
+        db.session.flush()
+        return True
 
 
 def _link_mentor(tenant) -> bool:

@@ -1,6 +1,7 @@
 from flask import g, url_for
 from flask_login import current_user
 
+from core.tenancy import current_tenant
 from core.access import current_role
 from core.hooks import current_hooks
 
@@ -13,5 +14,5 @@ def menu_items():
     for item in sorted(items, key=lambda i: (i.order, i.key)):
         if role in item.roles and item.key not in seen:
             seen.add(item.key)
-            result.append({"key": item.key, "label": item.label, "url": url_for(item.endpoint, tenant=g.tenant.slug, **item.params)})
+            result.append({"key": item.key, "label": item.label, "url": url_for(item.endpoint, tenant=current_tenant().slug, **item.params)})
     return result

@@ -17,6 +17,8 @@ from sqlalchemy.sql.util import find_tables
 
 from core.extensions import db
 
+# The tenant of the running work. Set only by :func:`tenant_context`; read by :func:`current_tenant`.
+_tenant: ContextVar["Municipality | None"] = ContextVar("mentorkorps_tenant", default=None)
 _tenant_id: ContextVar[int | None] = ContextVar("mentorkorps_tenant_id", default=None)
 _unscoped: ContextVar[bool] = ContextVar("mentorkorps_unscoped", default=False)
 
@@ -57,21 +59,29 @@ class TenantScoped:
         return mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True, nullable=False)
 
 
+def current_tenant() -> Municipality | None:
+    """The tenant whose work is running (request, CLI command, job or test), or ``None``."""
+    return _tenant.get()
+
+
 def current_tenant_id() -> int | None:
     return _tenant_id.get()
 
 
 @contextmanager
-def tenant_scope(tenant: Municipality | int):
-    """Run the block as ``tenant``: queries are filtered to it and new rows belong to it."""
-    tenant_id = tenant if isinstance(tenant, int) else tenant.id
-    token = _tenant_id.set(tenant_id)
-    unscoped_token = _unscoped.set(False)
+def tenant_context(tenant: Municipality):
+    """The one way in: run the block as ``tenant``. Queries are filtered to it, new rows belong to
+    it, services read it through :func:`current_tenant` and hooks are dispatched for it. Requests,
+    the CLI, the demo loader, background jobs and tests all enter a tenant this way."""
+    if not isinstance(tenant, Municipality):
+        raise TypeError(f"tenant_context() takes a Municipality, not {type(tenant).__name__}")
+    tokens = (_tenant.set(tenant), _tenant_id.set(tenant.id), _unscoped.set(False))
     try:
-        yield
+        yield tenant
     finally:
-        _unscoped.reset(unscoped_token)
-        _tenant_id.reset(token)
+        _unscoped.reset(tokens[2])
+        _tenant_id.reset(tokens[1])
+        _tenant.reset(tokens[0])
 
 
 @contextmanager
@@ -82,15 +92,6 @@ def unscoped():
         yield
     finally:
         _unscoped.reset(token)
-
-
-def enter_tenant(tenant_id: int):
-    """Set the tenant for the rest of a request; returns a token for :func:`leave_tenant`."""
-    return _tenant_id.set(tenant_id)
-
-
-def leave_tenant(token) -> None:
-    _tenant_id.reset(token)
 
 
 def _tenant_tables() -> set:

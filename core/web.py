@@ -7,7 +7,7 @@ from core.access import current_role, members, public
 from core.accounts import services as accounts
 from core.extensions import db
 from core.forms import safe_next
-from core.tenancy import Municipality
+from core.tenancy import Municipality, current_tenant
 
 bp = Blueprint("web", __name__)
 
@@ -23,7 +23,7 @@ def index():
 @members()
 def front():
     role = current_role()
-    return render_template(f"front_{role}.html", role=role, tenant=g.tenant)
+    return render_template(f"front_{role}.html", role=role, tenant=current_tenant())
 
 
 @bp.route("/lang", methods=["POST"])

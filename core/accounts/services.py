@@ -15,7 +15,7 @@ from core.accounts.models import ApiToken, Membership, Role, User
 from core.audit import services as audit
 from core.errors import ServiceError
 from core.extensions import db
-from core.tenancy import Municipality, tenant_scope, utcnow
+from core.tenancy import Municipality, tenant_context, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -70,7 +70,7 @@ def create_user(email: str, password: str, *, name: str = "", platform_admin: bo
 def add_membership(user: User, tenant: Municipality, role: str) -> Membership:
     if role not in {r.value for r in Role}:
         raise ServiceError(_l("Unknown role: %(role)s", role=role), field="role")
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         if membership_of(user, tenant):
             raise ServiceError(_l("The user is already a member of this municipality."), field="email")
         membership = Membership(user_id=user.id, role=role)
@@ -81,7 +81,7 @@ def add_membership(user: User, tenant: Municipality, role: str) -> Membership:
 
 
 def membership_of(user: User, tenant: Municipality) -> Membership | None:
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 

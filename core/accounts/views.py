@@ -3,6 +3,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from core.tenancy import current_tenant
 from core.access import members, public
 from core.accounts import services
 from core.accounts.forms import ChangePasswordForm, LoginForm
@@ -25,7 +26,7 @@ def _login_limit():
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.front"))
-    return _sign_in(lambda user: services.membership_of(user, g.tenant) is not None, landing="web.front")
+    return _sign_in(lambda user: services.membership_of(user, current_tenant()) is not None, landing="web.front")
 
 
 @bp.route("/login", methods=["GET", "POST"])

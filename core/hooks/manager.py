@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
-from flask import current_app, g
+from flask import current_app
 
 from core.hooks import PROJECT_NAME, specs
+from core.tenancy import TenantContextMissing, current_tenant
 
 ENTRY_POINT_GROUP = "mentorkorps.plugins"
 DEFAULTS_PLUGIN = "defaults"
@@ -38,26 +39,52 @@ class PluginInfo:
     translations: Path | None = None
 
 
-class TenantHooks:
-    """Attribute access returns the hook caller for one tenant; ``tenant=`` is filled in."""
+# Where a plugin's implementations run, by kind: the municipality's own package first, reusable
+# plugins in the middle, the built-in defaults last. Enforced when a plugin is registered, whatever
+# ``tryfirst``/``trylast`` its implementations declare, so no plugin has to remember it.
+_ORDER_BY_KIND = {
+    "municipality": {"tryfirst": True, "trylast": False},
+    "plugin": {"tryfirst": False, "trylast": False},
+    "core": {"tryfirst": False, "trylast": True},
+}
 
-    def __init__(self, pm: pluggy.PluginManager, tenant, removed: frozenset):
+
+class _TenantSubset:
+    """What is cached per (tenant id, enablement version): which plugins are removed, and the hook
+    callers made without them. Holds no ORM object, so it is safe across requests and sessions."""
+
+    def __init__(self, pm: pluggy.PluginManager, removed: frozenset):
         self._pm = pm
-        self._tenant = tenant
-        self._removed = removed
+        self.removed = removed
         self._callers: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def __getattr__(self, name: str):
-        if not name.startswith(f"{PROJECT_NAME}_"):
-            raise AttributeError(name)
+    def caller(self, name: str):
         caller = self._callers.get(name)
         if caller is None:
             with self._lock:
                 caller = self._pm.subset_hook_caller(name, remove_plugins=[
-                    self._pm.get_plugin(n) for n in self._removed if self._pm.get_plugin(n) is not None
+                    self._pm.get_plugin(n) for n in self.removed if self._pm.get_plugin(n) is not None
                 ])
                 self._callers[name] = caller
+        return caller
+
+
+class TenantHooks:
+    """Attribute access returns the hook caller for one tenant, with ``tenant=`` filled in."""
+
+    def __init__(self, subset: _TenantSubset, tenant):
+        self._subset = subset
+        self._tenant = tenant
+
+    @property
+    def removed(self) -> frozenset:
+        return self._subset.removed
+
+    def __getattr__(self, name: str):
+        if not name.startswith(f"{PROJECT_NAME}_"):
+            raise AttributeError(name)
+        caller = self._subset.caller(name)
         tenant = self._tenant
 
         def call(**kwargs):
@@ -74,12 +101,25 @@ class MentorkorpsPluginManager(pluggy.PluginManager):
         super().__init__(PROJECT_NAME)
         self.add_hookspecs(specs)
         self.infos: dict[str, PluginInfo] = {}
-        self._relays: dict[tuple, TenantHooks] = {}
+        self._subsets: dict[tuple, _TenantSubset] = {}
         self._relay_lock = threading.Lock()
+        self._registering_kind: str | None = None
+
+    def parse_hookimpl_opts(self, plugin, name):
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if opts is not None and self._registering_kind is not None and not (opts.get("wrapper") or opts.get("hookwrapper")):
+            opts = {**opts, **_ORDER_BY_KIND[self._registering_kind]}
+        return opts
 
     def register_plugin(self, module, info: PluginInfo | None = None):
         info = info or getattr(module, "PLUGIN")
-        self.register(module, name=info.name)
+        if info.kind not in _ORDER_BY_KIND:
+            raise ValueError(f"plugin {info.name!r} has an unknown kind {info.kind!r}")
+        self._registering_kind = info.kind
+        try:
+            self.register(module, name=info.name)
+        finally:
+            self._registering_kind = None
         self.infos[info.name] = info
         self.invalidate()
         return info
@@ -91,7 +131,7 @@ class MentorkorpsPluginManager(pluggy.PluginManager):
 
     def invalidate(self):
         with self._relay_lock:
-            self._relays.clear()
+            self._subsets.clear()
 
     def optional_plugins(self) -> dict[str, PluginInfo]:
         return {n: i for n, i in self.infos.items() if n != DEFAULTS_PLUGIN}
@@ -101,19 +141,20 @@ class MentorkorpsPluginManager(pluggy.PluginManager):
         return {n: i for n, i in self.optional_plugins().items() if i.kind != "municipality" or n == slug}
 
     def relay(self, tenant, load_enabled) -> TenantHooks:
-        """The cached relay of ``tenant``; ``load_enabled(tenant)`` is asked only on a cache miss."""
+        """The relay of ``tenant``: the cached subset for its enablement version, bound to the tenant
+        object given now (never one cached from an earlier request). ``load_enabled(tenant)`` is
+        asked only on a cache miss."""
         key = (tenant.id, tenant.plugins_version)
-        relay = self._relays.get(key)
-        if relay is None:
+        subset = self._subsets.get(key)
+        if subset is None:
             allowed = set(self.enableable_for(tenant.slug)) & set(load_enabled(tenant))
-            removed = frozenset(set(self.optional_plugins()) - allowed)
-            relay = TenantHooks(self, tenant, removed)
+            subset = _TenantSubset(self, frozenset(set(self.optional_plugins()) - allowed))
             with self._relay_lock:
-                # Drop relays of older versions of this tenant's enablement.
-                for old in [k for k in self._relays if k[0] == tenant.id]:
-                    del self._relays[old]
-                self._relays[key] = relay
-        return relay
+                # Drop subsets of older versions of this tenant's enablement.
+                for old in [k for k in self._subsets if k[0] == tenant.id]:
+                    del self._subsets[old]
+                self._subsets[key] = subset
+        return TenantHooks(subset, tenant)
 
 
 def build_plugin_manager(extra_plugins=()) -> MentorkorpsPluginManager:
@@ -139,15 +180,16 @@ def plugin_manager(app=None) -> MentorkorpsPluginManager:
 
 
 def hooks_for(tenant) -> TenantHooks:
-    """The hook relay of ``tenant`` (use :func:`current_hooks` inside a request)."""
-    from core.platform.services import enabled_plugin_names
+    """The hook relay of ``tenant`` (the core uses :func:`current_hooks`)."""
+    from core.platform.models import PluginEnablement
 
-    return plugin_manager().relay(tenant, enabled_plugin_names)
+    return plugin_manager().relay(tenant, PluginEnablement.names_for)
 
 
 def current_hooks() -> TenantHooks:
-    """The hooks of the request's tenant: the only way the core calls a hook."""
-    relay = g.get("_hook_relay")
-    if relay is None:
-        relay = g._hook_relay = hooks_for(g.tenant)
-    return relay
+    """The hooks of the current tenant (:func:`core.tenancy.current_tenant`): the only way the core
+    calls a hook, in a request, a CLI command, a job or a test alike."""
+    tenant = current_tenant()
+    if tenant is None:
+        raise TenantContextMissing("hooks called without a tenant in context")
+    return hooks_for(tenant)

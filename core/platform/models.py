@@ -1,10 +1,10 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, String, UniqueConstraint
+from sqlalchemy import JSON, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.tenancy import TenantScoped, utcnow
+from core.tenancy import TenantScoped, tenant_context, utcnow
 
 
 class PluginEnablement(TenantScoped, db.Model):
@@ -16,3 +16,9 @@ class PluginEnablement(TenantScoped, db.Model):
     plugin: Mapped[str] = mapped_column(String(80))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     enabled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @classmethod
+    def names_for(cls, tenant) -> frozenset[str]:
+        """The names of the plugins ``tenant`` has enabled."""
+        with tenant_context(tenant):
+            return frozenset(db.session.scalars(select(cls.plugin)))

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.audit import services as audit
 from core.errors import ServiceError
 from core.extensions import db
 from core.hooks.manager import plugin_manager
 from core.platform.models import PluginEnablement
-from core.tenancy import Municipality, tenant_scope
+from core.tenancy import Municipality, tenant_context
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 RESERVED_SLUGS = {"api", "admin", "static", "assets", "lang", "login", "logout"}
@@ -37,8 +37,7 @@ def create_tenant(slug: str, name: str, plugins=()) -> Municipality:
 
 
 def enabled_plugin_names(tenant: Municipality) -> frozenset[str]:
-    with tenant_scope(tenant):
-        return frozenset(db.session.scalars(select(PluginEnablement.plugin)))
+    return PluginEnablement.names_for(tenant)
 
 
 def set_plugin_enabled(tenant: Municipality, plugin: str, enabled: bool) -> None:
@@ -48,7 +47,7 @@ def set_plugin_enabled(tenant: Municipality, plugin: str, enabled: bool) -> None
         raise ServiceError(_l("Unknown plugin: %(name)s", name=plugin), field="plugin")
     if plugin not in pm.enableable_for(tenant.slug):
         raise ServiceError(_l("A municipality's plugin can only be enabled for that municipality."), field="plugin")
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         row = db.session.scalar(select(PluginEnablement).where(PluginEnablement.plugin == plugin))
         if enabled and row is None:
             db.session.add(PluginEnablement(plugin=plugin, settings={}))
@@ -56,7 +55,10 @@ def set_plugin_enabled(tenant: Municipality, plugin: str, enabled: bool) -> None
             db.session.delete(row)
         else:
             return
-        tenant.plugins_version = (tenant.plugins_version or 0) + 1
+        # One UPDATE that adds 1 in the database: two concurrent changes cannot lose one.
+        db.session.execute(update(Municipality).where(Municipality.id == tenant.id)
+                           .values(plugins_version=Municipality.plugins_version + 1))
+        db.session.refresh(tenant, ["plugins_version"])
         audit.record("plugin.enabled" if enabled else "plugin.disabled", tenant, plugin=plugin)
         db.session.flush()
 
@@ -64,6 +66,6 @@ def set_plugin_enabled(tenant: Municipality, plugin: str, enabled: bool) -> None
 def plugin_settings(tenant: Municipality, plugin: str) -> dict:
     """A plugin's declared defaults overlaid with the tenant's own values."""
     info = plugin_manager().infos[plugin]
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         row = db.session.scalar(select(PluginEnablement).where(PluginEnablement.plugin == plugin))
     return {**info.settings, **((row.settings or {}) if row else {})}

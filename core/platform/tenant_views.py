@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import InputRequired
 
+from core.tenancy import current_tenant
 from core.access import members
 from core.forms import submit
 from core.settings import TENANT_SETTINGS, tenant_setting, update_tenant_settings
@@ -28,8 +29,8 @@ class TenantSettingsForm(FlaskForm):
 @bp.route("/", methods=["GET", "POST"])
 @members("coordinator")
 def edit():
-    form = TenantSettingsForm(data={key: tenant_setting(g.tenant, key) for key in TENANT_SETTINGS})
-    outcome = submit(form, lambda: update_tenant_settings(g.tenant, {key: getattr(form, key).data
+    form = TenantSettingsForm(data={key: tenant_setting(current_tenant(), key) for key in TENANT_SETTINGS})
+    outcome = submit(form, lambda: update_tenant_settings(current_tenant(), {key: getattr(form, key).data
                                                                      for key in TENANT_SETTINGS}))
     if outcome.ok:
         flash(_("The settings are saved."), "success")

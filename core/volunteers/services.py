@@ -11,6 +11,7 @@ from flask_babel import LazyString, format_date, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from core.tenancy import current_tenant
 from core.audit import services as audit
 from core.codes import recruitment_channels
 from core.errors import Conflict, NotFound, ServiceError, raise_if
@@ -158,7 +159,7 @@ def create_volunteer(data: dict) -> Volunteer:
     if data["recruited_on"] is None:
         data["recruited_on"] = on
     if data.get("capacity") is None:
-        data["capacity"] = tenant_setting(g.tenant, "default_capacity")
+        data["capacity"] = tenant_setting(current_tenant(), "default_capacity")
     _validate(data, creating=True, on=on)
     volunteer = Volunteer(**data, status=S.APPLICANT, status_since=data["recruited_on"])
     db.session.add(volunteer)
@@ -299,7 +300,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def screening_valid_until(screening: Screening) -> date:
-    return add_months(screening.obtained_on, tenant_setting(g.tenant, "screening_valid_months"))
+    return add_months(screening.obtained_on, tenant_setting(current_tenant(), "screening_valid_months"))
 
 
 # ---- eligibility: the gates matching will use ---------------------------------------------------
@@ -327,8 +328,8 @@ def eligibility_many(volunteers: list[Volunteer], on: date | None = None) -> dic
     ids = [v.id for v in volunteers]
     completed = completed_volunteer_ids(ids, on)
     latest_screening = _latest_screenings(ids)
-    screening_required = tenant_setting(g.tenant, "screening_required")
-    valid_months = tenant_setting(g.tenant, "screening_valid_months")
+    screening_required = tenant_setting(current_tenant(), "screening_required")
+    valid_months = tenant_setting(current_tenant(), "screening_valid_months")
     hooks = current_hooks()
     result = {}
     for volunteer in volunteers:
@@ -420,7 +421,7 @@ def create_mentor_account(volunteer: Volunteer, email: str, password: str):
         errors["password"] = [_l("The password must be at least %(n)s characters.", n=accounts.MIN_PASSWORD_LENGTH)]
     raise_if(errors)
     user = accounts.create_user(email, password, name=volunteer.name)
-    accounts.add_membership(user, g.tenant, "mentor")
+    accounts.add_membership(user, current_tenant(), "mentor")
     volunteer.user_id = user.id
     audit.record("volunteer.account_created", volunteer)
     return user

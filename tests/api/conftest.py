@@ -8,7 +8,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from core.extensions import db as _db
-from core.tenancy import tenant_scope
+from core.tenancy import tenant_context
 from tests.conftest import api_token
 
 
@@ -65,7 +65,7 @@ def assert_contract_error(response, status: int, fields: set | None = None) -> d
 
 
 def count_rows(tenant, model) -> int:
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         return _db.session.scalar(select(func.count(model.id)))
 
 

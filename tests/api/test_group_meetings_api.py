@@ -239,10 +239,10 @@ def test_a_caller_without_a_membership_gets_404(client, user_factory, setup):
 
 
 def test_the_list_takes_the_same_number_of_queries_whatever_its_length(client, headers, db, tenant, count_queries):
-    from core.tenancy import tenant_scope
+    from core.tenancy import tenant_context
 
     def add(n):
-        with tenant_scope(tenant):
+        with tenant_context(tenant):
             db.session.add_all(GroupMeeting(kind="social_event", title=f"Fest {i}", on=TODAY) for i in range(n))
             db.session.commit()
 

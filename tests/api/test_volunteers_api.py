@@ -369,9 +369,9 @@ def test_me_is_the_mentors_own_record(client, headers, tenant, user_factory, db)
 
     own = create(client, headers, name="Mette Mentor", birth_date="1980-01-01")
     create(client, headers, name="Someone Else")
-    from core.tenancy import tenant_scope
+    from core.tenancy import tenant_context
 
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         db.session.get(Volunteer, own["id"]).user_id = mentor.id
         db.session.commit()
     response = client.get(f"{BASE}/me", headers=mentor_headers)
@@ -386,9 +386,9 @@ def test_me_is_the_mentors_own_record(client, headers, tenant, user_factory, db)
 # ---- constant number of queries ----------------------------------------------------------------
 
 def _add_volunteers(db, tenant, n, start=0):
-    from core.tenancy import tenant_scope
+    from core.tenancy import tenant_context
 
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         db.session.add_all(Volunteer(name=f"Frivillig {i:04d}", email=f"f{i}@example.dk", status="applicant",
                                      status_since=TODAY, recruited_on=TODAY, capacity=1, recruitment_channel="press")
                            for i in range(start, start + n))

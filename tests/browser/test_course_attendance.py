@@ -6,13 +6,12 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from flask import g
 from playwright.sync_api import Page, expect
 
 from core.demo import DEMO_PASSWORD
 from core.extensions import db
 from core.platform.services import get_tenant_by_slug
-from core.tenancy import tenant_scope
+from core.tenancy import tenant_context
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -31,10 +30,9 @@ def running_course(live_server):
 
     app = live_server.app
     today = date.today()
-    with app.app_context(), app.test_request_context("/middelfart/", method="POST"):
+    with app.app_context():
         tenant = get_tenant_by_slug("middelfart")
-        g.tenant = tenant
-        with tenant_scope(tenant):
+        with tenant_context(tenant):
             course = training.create_course({"title": "Mentorkursus i gang", "place": "Jobcentret", "max_participants": 10})
             sessions = [training.add_session(course, today - timedelta(days=d), 3) for d in (8, 1)]
             for name in PEOPLE:

@@ -7,11 +7,12 @@ import types
 import uuid
 from datetime import date
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, jsonify
 from flask.views import MethodView
 from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, UUIDConverter
 
 from core.access import members
+from core.tenancy import current_tenant
 from core.hooks import PluginInfo, hookimpl, specs
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -126,16 +127,16 @@ def add_probe_routes(app):
     @web.route("/<tenant>/probe", methods=["GET", "POST"])
     @members()
     def page():
-        return f"probe page of {g.tenant.slug}"
+        return f"probe page of {current_tenant().slug}"
 
     class Resource(MethodView):
         @members()
         def get(self):
-            return jsonify({"tenant": g.tenant.slug})
+            return jsonify({"tenant": current_tenant().slug})
 
         @members("coordinator")
         def post(self):
-            return jsonify({"tenant": g.tenant.slug}), 201
+            return jsonify({"tenant": current_tenant().slug}), 201
 
         @members("coordinator")
         def delete(self):

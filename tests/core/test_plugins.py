@@ -10,7 +10,7 @@ from core.hooks import hooks_for
 from core.hooks.types import MenuItem
 from core.platform.models import PluginEnablement
 from core.platform.services import enabled_plugin_names, plugin_settings, set_plugin_enabled
-from core.tenancy import tenant_scope
+from core.tenancy import tenant_context
 from tests.conftest import PASSWORD, csrf_token, login, make_app, post_form
 from tests.core.helpers import dummy_hook_kwargs, hookspec_names, make_plugin, recording_plugin
 
@@ -77,7 +77,7 @@ def test_a_municipality_plugin_cannot_be_enabled_for_another_tenant(db, town, ne
     db.session.rollback()
     assert TOWN not in enabled_plugin_names(neighbour)
     # Not even a row written behind the service's back makes it run there.
-    with tenant_scope(neighbour):
+    with tenant_context(neighbour):
         db.session.add(PluginEnablement(plugin=TOWN, settings={}))
         db.session.flush()
     neighbour.plugins_version += 1
@@ -136,7 +136,7 @@ def test_enabling_a_plugin_takes_effect_on_the_next_request(app, db, town, user_
     page = _front(client, town)
     assert BANNER not in page and "Banner menu entry" not in page
 
-    with tenant_scope(town):
+    with tenant_context(town):
         actions = db.session.scalars(
             select(AuditEvent.action).where(AuditEvent.details["plugin"].as_string() == "test_banner")
             .order_by(AuditEvent.id)).all()
@@ -184,7 +184,7 @@ def test_the_platform_admin_enables_and_disables_a_plugin_on_its_page(app, db, t
     assert BANNER not in _front(member, town)
 
     db.session.expire_all()
-    with tenant_scope(town):
+    with tenant_context(town):
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("plugin.%"))
                                     .order_by(AuditEvent.id)).all()
     changes = [(e.action, e.details.get("plugin"), e.user_id) for e in events]
@@ -202,14 +202,14 @@ def test_the_admin_page_refuses_a_municipality_plugin_for_another_tenant(app, db
     assert response.status_code == 302
     db.session.expire_all()
     assert TOWN not in enabled_plugin_names(neighbour)
-    with tenant_scope(neighbour):
+    with tenant_context(neighbour):
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "plugin.enabled")).all() == []
 
 
 def test_plugin_settings_fall_back_to_the_declared_defaults(db, town):
     set_plugin_enabled(town, "test_banner", True)
     assert plugin_settings(town, "test_banner") == {"colour": "blue", "size": 3}
-    with tenant_scope(town):
+    with tenant_context(town):
         row = db.session.scalar(select(PluginEnablement).where(PluginEnablement.plugin == "test_banner"))
         row.settings = {"colour": "red"}
     db.session.flush()
@@ -217,9 +217,13 @@ def test_plugin_settings_fall_back_to_the_declared_defaults(db, town):
 
 
 def test_the_relay_is_cached_per_tenant_and_enablement_version(db, town, neighbour):
+    """What is cached is the tenant's subset of plugins (no ORM object); each relay is bound to the
+    tenant object it was asked for."""
     first = hooks_for(town)
-    assert hooks_for(town) is first
-    assert hooks_for(neighbour) is not first
+    assert hooks_for(town)._subset is first._subset
+    assert hooks_for(neighbour)._subset is not first._subset
+    assert "test_banner" in first.removed
     set_plugin_enabled(town, "test_banner", True)
     db.session.commit()
-    assert hooks_for(town) is not first
+    assert hooks_for(town)._subset is not first._subset
+    assert "test_banner" not in hooks_for(town).removed

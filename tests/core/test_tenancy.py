@@ -11,7 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, joinedload, mapped_column, r
 
 from core.accounts.models import Membership
 from core.platform.models import PluginEnablement
-from core.tenancy import TenantContextMissing, TenantScoped, current_tenant_id, tenant_scope, unscoped
+from core.tenancy import TenantContextMissing, TenantScoped, current_tenant_id, tenant_context, unscoped
 
 
 class ScratchBase(DeclarativeBase):
@@ -74,11 +74,11 @@ def data(db, tables, tenant, other_tenant):
     a, b = tenant, other_tenant
     owner = Owner(id=1)
     db.session.add(owner)
-    with tenant_scope(a):
+    with tenant_context(a):
         a1, a2 = Item(name="a1", owner=owner), Item(name="a2", owner=owner)
         db.session.add_all([a1, a2, Part(item=a1), Part(item=a1)])
         db.session.flush()
-    with tenant_scope(b):
+    with tenant_context(b):
         b1 = Item(name="b1", owner=owner)
         db.session.add_all([b1, Part(item=b1)])
         db.session.flush()
@@ -147,11 +147,11 @@ def test_an_unscoped_table_needs_no_tenant(db, data):
     assert db.session.scalars(select(Owner.id)).all() == [1]
 
 
-# ---- inside tenant_scope -----------------------------------------------------------------------
+# ---- inside tenant_context -----------------------------------------------------------------------
 
 def test_select_sees_only_the_tenants_rows(db, data):
     a, b = data
-    with tenant_scope(a):
+    with tenant_context(a):
         assert _names(db) == ["a1", "a2"]
         assert db.session.scalar(select(func.count(Item.id))) == 2
         assert db.session.scalar(select(func.count()).select_from(Item)) == 2
@@ -159,24 +159,24 @@ def test_select_sees_only_the_tenants_rows(db, data):
         assert db.session.scalars(select(Item).where(Item.tenant_id == b.id)).all() == []  # asking is not enough
         # The older query API goes through the same filter.
         assert sorted(i.name for i in db.session.query(Item).all()) == ["a1", "a2"]
-    with tenant_scope(b):
+    with tenant_context(b):
         assert _names(db) == ["b1"]
-    with tenant_scope(a):  # switching back and forth is not cached wrongly
+    with tenant_context(a):  # switching back and forth is not cached wrongly
         assert _names(db) == ["a1", "a2"]
 
 
 def test_get_by_primary_key_of_another_tenant_finds_nothing(db, data):
     a, b = data
-    with tenant_scope(b):
+    with tenant_context(b):
         b1_id = db.session.scalar(select(Item.id))
     forget_test_rows(db)
-    with tenant_scope(a):
+    with tenant_context(a):
         assert db.session.get(Item, b1_id) is None
 
 
 def test_joins_and_subqueries_are_filtered(db, data):
     a, _ = data
-    with tenant_scope(a):
+    with tenant_context(a):
         joined = db.session.execute(select(Item.name, func.count(Part.id)).join(Item.parts).group_by(Item.name)).all()
         assert dict(joined) == {"a1": 2}
         assert db.session.scalars(select(Owner).join(Owner.items).where(Item.name == "b1")).all() == []
@@ -189,13 +189,13 @@ def test_joins_and_subqueries_are_filtered(db, data):
 
 def test_relationship_loads_are_filtered(db, data):
     a, _ = data
-    with tenant_scope(a):
+    with tenant_context(a):
         owner = db.session.get(Owner, 1)
         assert [i.name for i in owner.items] == ["a1", "a2"]  # lazy load
         a1 = owner.items[0]
         assert len(a1.parts) == 2  # B's part attached to a1 is not loaded
     forget_test_rows(db)
-    with tenant_scope(a):
+    with tenant_context(a):
         for option in (selectinload(Owner.items).selectinload(Item.parts), joinedload(Owner.items).joinedload(Item.parts)):
             forget_test_rows(db)
             owner = db.session.scalars(select(Owner).options(option)).unique().one()
@@ -209,32 +209,32 @@ def test_a_parent_loaded_outside_any_tenant_lazy_loads_the_children_of_the_tenan
     """The user and the tenant of a request are loaded before its tenant scope is entered."""
     a, b = data
     owner = db.session.get(Owner, 1)
-    with tenant_scope(b):
+    with tenant_context(b):
         assert [i.name for i in owner.items] == ["b1"]
     forget_test_rows(db)
     owner = db.session.get(Owner, 1)
-    with tenant_scope(a):
+    with tenant_context(a):
         assert [i.name for i in owner.items] == ["a1", "a2"]
 
 
 def test_update_and_delete_statements_touch_only_the_tenants_rows(db, data):
     a, b = data
-    with tenant_scope(a):
+    with tenant_context(a):
         result = db.session.execute(update(Item).values(name="renamed"))
         assert result.rowcount == 2
         db.session.execute(delete(Part))
     db.session.commit()
-    with tenant_scope(b):
+    with tenant_context(b):
         assert _names(db) == ["b1"]
         assert db.session.scalar(select(func.count(Part.id))) == 2  # B's two parts are still there
-    with tenant_scope(a):
+    with tenant_context(a):
         assert _names(db) == ["renamed", "renamed"]
         assert db.session.scalar(select(func.count(Part.id))) == 0
 
 
 def test_new_rows_get_the_tenant_automatically(db, data):
     a, b = data
-    with tenant_scope(b):
+    with tenant_context(b):
         item = Item(name="new")
         db.session.add(item)
         db.session.flush()
@@ -243,7 +243,7 @@ def test_new_rows_get_the_tenant_automatically(db, data):
 
 def test_a_new_row_for_another_tenant_is_refused_inside_a_scope(db, data):
     a, b = data
-    with tenant_scope(a):
+    with tenant_context(a):
         db.session.add(Item(name="smuggled", tenant_id=b.id))
         with pytest.raises(TenantContextMissing):
             db.session.flush()
@@ -254,7 +254,7 @@ def test_unscoped_lifts_the_filter_explicitly(db, data):
     a, b = data
     with unscoped():
         assert _names(db) == ["a1", "a2", "b1"]
-        with tenant_scope(a):  # a tenant scope inside it is a tenant scope again
+        with tenant_context(a):  # a tenant scope inside it is a tenant scope again
             assert _names(db) == ["a1", "a2"]
         assert _names(db) == ["a1", "a2", "b1"]
     with pytest.raises(TenantContextMissing):
@@ -264,7 +264,7 @@ def test_unscoped_lifts_the_filter_explicitly(db, data):
 def test_the_scope_is_left_on_exit_even_after_an_error(db, data):
     a, _ = data
     with pytest.raises(ZeroDivisionError):
-        with tenant_scope(a):
+        with tenant_context(a):
             1 / 0
     assert current_tenant_id() is None
     with pytest.raises(TenantContextMissing):
@@ -300,12 +300,12 @@ def test_orm_bulk_insert_is_stamped_with_the_tenant_and_refuses_another(app, db,
 
     from sqlalchemy import func, insert, select
 
-    from core.tenancy import TenantContextMissing, tenant_scope, unscoped
+    from core.tenancy import TenantContextMissing, tenant_context, unscoped
     from core.volunteers.models import Volunteer
 
     row = {"name": "Bulk", "capacity": 1, "status": "applicant", "status_since": date(2026, 1, 1),
            "recruited_on": date(2026, 1, 1), "languages": [], "interests": []}
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         db.session.execute(insert(Volunteer), [dict(row), dict(row)])
         with pytest.raises(TenantContextMissing):
             db.session.execute(insert(Volunteer), [{**row, "tenant_id": other_tenant.id}])

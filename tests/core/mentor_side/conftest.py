@@ -2,18 +2,15 @@ import types
 from datetime import date, timedelta
 
 import pytest
-from flask import g
 
-from core.tenancy import tenant_scope
+from core.tenancy import tenant_context
 
 
 @pytest.fixture
 def in_tenant(app, tenant):
-    """Run service calls as inside a request of ``tenant`` (g.tenant and the tenant scope)."""
-    with app.test_request_context(f"/{tenant.slug}/"):
-        g.tenant = tenant
-        with tenant_scope(tenant):
-            yield tenant
+    """Run service calls as inside a request of ``tenant`` (the tenant context)."""
+    with tenant_context(tenant):
+        yield tenant
 
 
 @pytest.fixture

@@ -5,19 +5,16 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from flask import g
 
-from core.tenancy import tenant_scope
+from core.tenancy import tenant_context
 from tests.conftest import login
 
 
 @pytest.fixture
 def in_tenant(app, tenant):
-    """Service calls of the test run as inside a request of ``tenant`` (g.tenant, the tenant scope)."""
-    with app.test_request_context(f"/{tenant.slug}/"):
-        g.tenant = tenant
-        with tenant_scope(tenant):
-            yield tenant
+    """Service calls of the test run as inside a request of ``tenant`` (the tenant context)."""
+    with tenant_context(tenant):
+        yield tenant
 
 
 @pytest.fixture

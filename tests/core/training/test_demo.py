@@ -14,7 +14,7 @@ from core.demo import DEMO_NAMES, DEMO_TENANTS, load_demo
 from core.extensions import db
 from core.groups.models import GroupMeeting, GroupMeetingParticipant, VolunteerGroup
 from core.training.models import ENROLLED, WAITING, Course, CourseEnrollment, CourseSession, SessionAttendance
-from core.tenancy import Municipality, tenant_scope, unscoped
+from core.tenancy import Municipality, tenant_context, unscoped
 from core.volunteers.models import Screening, Volunteer, VolunteerStatusChange
 
 TABLES = (Municipality, Volunteer, VolunteerStatusChange, Screening, Course, CourseSession, CourseEnrollment,
@@ -47,7 +47,7 @@ def test_each_demo_corps_looks_like_a_real_one(app):
     today = date.today()
     for slug, _name, _plugins in DEMO_TENANTS:
         tenant = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
-        with tenant_scope(tenant):
+        with tenant_context(tenant):
             people = db.session.scalars(select(Volunteer)).all()
             assert 25 <= len(people) <= 40, slug
             statuses = Counter(v.status for v in people)

@@ -7,28 +7,16 @@ import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from flask import g
-
 from core.extensions import db
-from core.tenancy import tenant_scope
+from core.tenancy import tenant_context
 
 
 @contextmanager
 def as_tenant(tenant):
-    """Run service calls as a request of ``tenant`` would (scope and ``g.tenant``), then commit."""
-    previous = g.get("tenant")
-    g.tenant = tenant
-    g.pop("_hook_relay", None)
-    try:
-        with tenant_scope(tenant):
-            yield
-            db.session.commit()
-    finally:
-        g.pop("_hook_relay", None)
-        if previous is None:
-            g.pop("tenant", None)
-        else:
-            g.tenant = previous
+    """Run service calls in ``tenant``'s context, as a request of it would, then commit."""
+    with tenant_context(tenant):
+        yield
+        db.session.commit()
 
 
 def days_ago(n: int) -> date:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from core.accounts.models import Membership, User
 from core.extensions import db
 from core.groups import services as groups
-from core.tenancy import tenant_scope, unscoped
+from core.tenancy import tenant_context, unscoped
 from core.training import services as training
 from core.volunteers import services
 from core.volunteers.models import Volunteer
@@ -58,7 +58,7 @@ def test_a_coordinator_gives_a_mentor_login_and_the_mentor_sees_only_their_own(a
 
     with unscoped():
         user = db.session.scalar(select(User).where(User.email == "mette@example.dk"))
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         assert db.session.scalar(select(Membership.role).where(Membership.user_id == user.id)) == "mentor"
         assert db.session.get(Volunteer, volunteer_id).user_id == user.id
 
@@ -119,7 +119,7 @@ def test_a_mentor_edits_only_the_self_service_fields(app, client, tenant, user_f
 
 def _load(tenant, volunteer_id):
     db.session.rollback()
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         volunteer = db.session.get(Volunteer, volunteer_id)
         db.session.expunge(volunteer)
     return volunteer

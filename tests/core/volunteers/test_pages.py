@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.tenancy import tenant_scope
+from core.tenancy import tenant_context
 from core.groups import services as groups
 from core.training import services as training
 from core.volunteers import services
@@ -49,7 +49,7 @@ def volunteer_count(tenant) -> int:
 def load(tenant, volunteer_id) -> Volunteer:
     """The volunteer as saved, with its history, detached from the session."""
     db.session.rollback()
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         volunteer = db.session.get(Volunteer, volunteer_id)
         volunteer.status_changes, volunteer.screenings  # noqa: B018  (loaded while in scope)
         db.session.expunge(volunteer)
