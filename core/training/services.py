@@ -12,6 +12,7 @@ from core.audit import services as audit
 from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
 from core.hooks import current_hooks
+from core.locking import lock_for_update
 from core.training.models import ENROLLED, WAITING, WITHDRAWN, Course, CourseEnrollment, CourseSession, SessionAttendance
 from core.volunteers import services as volunteers
 from core.volunteers.models import Volunteer, VolunteerStatus
@@ -56,6 +57,8 @@ def create_course(data: dict) -> Course:
 def update_course(course: Course, data: dict) -> Course:
     data = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items() if k in COURSE_FIELDS}
     _validate_course(data, creating=False)
+    if "max_participants" in data:
+        course = _lock_course(course)  # the places are counted against the limit under the lock
     if data.get("max_participants") is not None and data["max_participants"] < _enrolled_count(course):
         raise_if({"max_participants": [_l("More volunteers than that already have a place.")]})
     for key, value in data.items():
@@ -146,10 +149,18 @@ def _enrolled_count(course: Course) -> int:
                              .where(CourseEnrollment.course_id == course.id, CourseEnrollment.state == ENROLLED))
 
 
+def _lock_course(course: Course) -> Course:
+    """The course row locked until the transaction ends: every change of who has a place, and of
+    the number of places, takes this lock first (core.locking explains the pattern)."""
+    return lock_for_update(Course, course.id)
+
+
 def enroll(course: Course, volunteer: Volunteer) -> CourseEnrollment:
-    """A place on the course, or on its waiting list when it is full."""
+    """A place on the course, or on its waiting list when it is full. The free place is counted
+    under the course's row lock, so concurrent enrolments never overfill it."""
     if volunteer.status == VolunteerStatus.LEFT:
         raise Conflict(_l("The volunteer has left the corps."), field="volunteer_id")
+    course = _lock_course(course)
     enrollment = db.session.scalar(select(CourseEnrollment).where(
         CourseEnrollment.course_id == course.id, CourseEnrollment.volunteer_id == volunteer.id))
     if enrollment is not None and enrollment.state != WITHDRAWN:
@@ -169,6 +180,8 @@ def enroll(course: Course, volunteer: Volunteer) -> CourseEnrollment:
 def withdraw(enrollment: CourseEnrollment) -> CourseEnrollment | None:
     """Take a volunteer off the course; the longest waiting volunteer gets the place. Returns the
     promoted enrolment, if any."""
+    _lock_course(enrollment.course)
+    db.session.refresh(enrollment)  # as committed by whoever held the lock before us
     was_enrolled = enrollment.state == ENROLLED
     enrollment.state = WITHDRAWN
     enrollment.completed_on = None
