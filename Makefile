@@ -6,6 +6,7 @@ PORT ?= 5000
 CATALOGUES := translations $(wildcard plugins/*/translations) $(wildcard municipalities/*/translations)
 
 .PHONY: install assets i18n i18n-extract migrate demo run test test-sqlite test-postgres clean
+.PHONY: serve bench
 
 install: $(VENV)/.installed assets i18n
 
@@ -67,6 +68,18 @@ demo: migrate
 run: demo
 	$(BIN)/mentorkorps info
 	$(BIN)/flask --app core run --host 127.0.0.1 --port $(PORT)
+
+# The production server: gunicorn with gunicorn.conf.py (sync workers; WEB_CONCURRENCY, default 2),
+# on the instance's SQLite database or DATABASE_URL, with the instance's secret key or SECRET_KEY.
+serve: instance-key demo
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+
+# The benchmark (CONTRACT.md section 6): the app and its floors under wrk, into bench/results.json.
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && { apt-get install -y -q wrk || \
+	  { apt-get update -q && apt-get install -y -q wrk; }; } >/dev/null; } || \
+	  { echo "make bench needs wrk (Debian: apt-get install wrk)" >&2; exit 1; }
+	$(BIN)/python -m bench.run
 
 test: install $(VENV)/.installed-test
 	bash scripts/test.sh

@@ -1,0 +1,78 @@
+"""Profile the benchmarked pages in-process with pyinstrument (the ``bench`` extra).
+
+    .venv/bin/python -m bench.profile [NAME ...]      # names from bench.run.targets; default all app pages
+
+Builds the demo database as ``make bench`` does (or reuses ``BENCH_PROFILE_DB``), signs in as the
+coordinator with Flask's test client, answers each page ``BENCH_PROFILE_REQUESTS`` times (default
+200) under the profiler and prints the call tree. ``BENCH_PROFILE_SQL=1`` also counts queries.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.run import ROOT, prepare_database, targets
+
+
+def main(names: list[str]) -> None:
+    from pyinstrument import Profiler
+
+    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+    slug = os.environ.get("BENCH_TENANT", "middelfart")
+    url = os.environ.get("BENCH_PROFILE_DB")
+    if url is None:
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='mentorkorps-profile-')) / 'bench.db'}"
+    data = prepare_database({**os.environ, "DATABASE_URL": url}, slug, int(os.environ.get("BENCH_VOLUNTEERS", "120")))
+    from core import create_app
+    from core.demo import DEMO_PASSWORD
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    client = app.test_client()
+    login = client.get(f"/{slug}/login").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login).group(1)
+    email = f"koordinator@{slug}.dk"
+    answer = client.post(f"/{slug}/login", data={"csrf_token": token, "email": email, "password": DEMO_PASSWORD})
+    assert answer.status_code in (302, 303), answer.status_code
+    bearer = client.post("/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD}).get_json()["token"]
+    headers = {"web": {}, "api": {"Authorization": f"Bearer {bearer}"}}
+    count = int(os.environ.get("BENCH_PROFILE_REQUESTS", "200"))
+    plan = [t for t in targets(slug, data["tenant_id"], data["volunteer_id"]) if t.server == "app"]
+    for target in plan:
+        if names and target.name not in names:
+            continue
+        queries = _count_queries(app) if os.environ.get("BENCH_PROFILE_SQL") else None
+        assert client.get(target.path, headers=headers[target.auth]).status_code == 200, target.path
+        if queries is not None:
+            queries.clear()
+            client.get(target.path, headers=headers[target.auth])
+            print(f"{target.name}: {len(queries)} queries")
+            for statement in queries:
+                print("   ", statement[:160].replace("\n", " "))
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(count):
+            client.get(target.path, headers=headers[target.auth])
+        profiler.stop()
+        print(f"==== {target.name}: {target.path} × {count}")
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+def _count_queries(app) -> list:
+    from sqlalchemy import event
+
+    from core.extensions import db
+
+    seen: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main(sys.argv[1:])

@@ -1,0 +1,337 @@
+"""`make bench`: the app served in production shape, loaded with wrk beside floors measured in the
+same run (CONTRACT.md section 6).
+
+1. Loads the demo data into a throwaway SQLite database (or the database ``DATABASE_URL`` names, which
+   should then be a throwaway one), and tops the benchmarked tenant up to ``BENCH_VOLUNTEERS``
+   volunteers so that the list pages show a full page of 50.
+2. Serves the app with ``gunicorn.conf.py`` (sync workers, ``WEB_CONCURRENCY`` of them, default 2),
+   signs in once as the tenant's coordinator through the login form (the session cookie) and once
+   through ``POST /api/v1/auth/token`` (the bearer token), and checks that every benchmarked URL
+   answers 200 with those credentials (not a redirect to the login page).
+3. Loads each URL with wrk (16 connections, one thread, 127.0.0.1 only): a warm-up, then a
+   measured run. Then serves each floor app (``bench/floors.py``) with the same configuration and
+   loads it the same way.
+4. Prints a table (req/s, p50, p99, the ratio to the floor and the target) and writes
+   ``bench/results.json``.
+
+Environment: ``BENCH_DURATION`` (seconds measured per URL, default 10), ``BENCH_WARMUP`` (default 2),
+``BENCH_CONNECTIONS`` (default 16), ``BENCH_TENANT`` (default middelfart), ``BENCH_VOLUNTEERS``
+(default 120), ``WEB_CONCURRENCY`` (gunicorn workers, default 2), ``DATABASE_URL``.
+"""
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results.json"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One benchmarked URL: ``server`` is ``"app"`` or a floor kind; ``auth`` is ``"web"``
+    (the session cookie), ``"api"`` (the bearer token) or ``None``."""
+
+    name: str
+    server: str
+    path: str
+    auth: str | None = None
+    floor: str | None = None  # the name of the floor target it is compared with
+    goal: float | None = None  # the least ratio to the floor this issue asks for
+
+
+@dataclass
+class Measured:
+    name: str
+    path: str
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    floor: str | None = None
+    ratio: float | None = None
+    goal: float | None = None
+    met: bool | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def targets(slug: str, tenant_id: int, volunteer_id: int) -> list[Target]:
+    """The benchmarked URLs and their floors."""
+    return [
+        Target("front page", "app", f"/{slug}/", "web", "hello", 0.30),
+        Target("volunteer list (web)", "app", f"/{slug}/volunteers/", "web", "50-row list", 0.35),
+        Target("volunteer page (web)", "app", f"/{slug}/volunteers/{volunteer_id}", "web", "one-row read", 0.30),
+        Target("volunteer page (API)", "app", f"/api/v1/{slug}/volunteers/{volunteer_id}", "api", "one-row read", 0.30),
+        Target("volunteer list (API)", "app", f"/api/v1/{slug}/volunteers", "api", "50-row list", 0.35),
+        Target("hello", "hello", "/"),
+        Target("one-row read", "one_row", f"/volunteers/{volunteer_id}"),
+        Target("50-row list", "list", f"/{tenant_id}/volunteers/"),
+    ]
+
+
+def server_spec(server: str) -> str:
+    """What gunicorn serves for ``server``."""
+    return "core:create_app()" if server == "app" else f"bench.floors:create_app({server!r})"
+
+
+# ---- the database ------------------------------------------------------------------------------
+
+def prepare_database(env: dict, tenant_slug: str, volunteers: int) -> dict:
+    """Migrate, load the demo and top the tenant up; return the ids and sizes the bench uses."""
+    for args in (["db", "upgrade"], ["demo"]):
+        subprocess.run([str(BIN / "mentorkorps"), *args], env=env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+    return top_up(env["DATABASE_URL"], tenant_slug, volunteers)
+
+
+def top_up(database_url: str, tenant_slug: str, volunteers: int) -> dict:
+    """Add volunteers (through the service, as the demo does) until the tenant has ``volunteers``."""
+    from sqlalchemy import func, select
+
+    from core import create_app
+    from core.demo import CORPS, DEMO_NAMES, _People
+    from core.extensions import db
+    from core.platform.services import get_tenant_by_slug
+    from core.tenancy import tenant_context
+    from core.volunteers import services
+    from core.volunteers.models import Volunteer
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        tenant = get_tenant_by_slug(tenant_slug)
+        if tenant is None:
+            raise SystemExit(f"bench: no tenant {tenant_slug!r} in the demo data")
+        with tenant_context(tenant):
+            have = db.session.scalar(select(func.count(Volunteer.id)))
+            people = _People(f"bench-{tenant_slug}", CORPS.get(tenant_slug, CORPS["middelfart"]), date.today())
+            for n in range(max(volunteers - have, 0)):
+                profile = people.profile(date.today().replace(day=1))
+                services.create_volunteer({**profile, "email": f"bench-{have + n}@example.com"})
+            db.session.commit()
+            count = db.session.scalar(select(func.count(Volunteer.id)))
+            # The demo mentor's record: a volunteer with a course, meetings and screenings to show.
+            volunteer_id = db.session.scalar(select(Volunteer.id).where(Volunteer.name == DEMO_NAMES["mentor"])) \
+                or db.session.scalar(select(Volunteer.id).order_by(Volunteer.id))
+            tenant_id = tenant.id
+        db.session.remove()
+        db.engine.dispose()
+    return {"tenant": tenant_slug, "tenant_id": tenant_id, "volunteer_id": volunteer_id, "volunteers": count}
+
+
+# ---- servers -----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the repository's configuration, serving ``spec`` on a free local port."""
+
+    def __init__(self, spec: str, env: dict, log: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._log = open(log, "ab")
+        self._proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), spec],
+            env={**env, "BIND": f"127.0.0.1:{self.port}"}, cwd=ROOT, stdout=self._log, stderr=self._log)
+
+    def __enter__(self):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise SystemExit(f"bench: gunicorn exited with {self._proc.returncode}; see {self._log.name}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit(f"bench: gunicorn did not start; see {self._log.name}")
+
+    def __exit__(self, *exc):
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        self._log.close()
+
+
+# ---- signing in --------------------------------------------------------------------------------
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def sign_in(base: str, slug: str, email: str, password: str) -> dict[str, dict[str, str]]:
+    """The request headers of a signed-in coordinator: ``web`` (the session cookie from the login
+    form) and ``api`` (a bearer token from the token endpoint)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+    login = f"{base}/{slug}/login"
+    page = opener.open(login).read().decode()
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    if match is None:
+        raise SystemExit("bench: no CSRF token on the login page")
+    form = urllib.parse.urlencode({"csrf_token": match.group(1), "email": email, "password": password,
+                                   "next": ""}).encode()
+    try:
+        answer = opener.open(urllib.request.Request(login, data=form, method="POST"))
+        status = answer.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status not in (302, 303):
+        raise SystemExit(f"bench: signing in as {email} answered {status}, not a redirect")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    request = urllib.request.Request(f"{base}/api/v1/auth/token", method="POST",
+                                     data=json.dumps({"email": email, "password": password}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    token = json.loads(urllib.request.urlopen(request).read())["token"]
+    return {"web": {"Cookie": cookie}, "api": {"Authorization": f"Bearer {token}"}}
+
+
+def check_answers(base: str, path: str, headers: dict[str, str]) -> int:
+    """The size of the 200 answer at ``path``; anything else (a redirect to the login page above
+    all) stops the bench."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        answer = opener.open(urllib.request.Request(base + path, headers=headers))
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"bench: {path} answered {error.code} {error.headers.get('Location', '')}".rstrip())
+    if answer.status != 200:
+        raise SystemExit(f"bench: {path} answered {answer.status}")
+    return len(answer.read())
+
+
+# ---- wrk ---------------------------------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def parse_wrk(output: str) -> dict:
+    """req/s, p50 and p99 (ms), the number of requests and of errors (non-2xx/3xx and socket)."""
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _ms(re.search(r"^\s+50(?:\.000)?%\s+(\S+)", output, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99(?:\.000)?%\s+(\S+)", output, re.M).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        errors += sum(int(n) for n in match.groups())
+    return {"requests_per_s": rps, "p50_ms": p50, "p99_ms": p99, "requests": requests, "errors": errors}
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> dict:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout
+    return parse_wrk(output)
+
+
+# ---- the run -----------------------------------------------------------------------------------
+
+def run() -> dict:
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench: wrk is not installed (`apt-get install -y wrk`; `make bench` does it as root)")
+    duration = int(os.environ.get("BENCH_DURATION", "10"))
+    warmup = int(os.environ.get("BENCH_WARMUP", "2"))
+    connections = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+    slug = os.environ.get("BENCH_TENANT", "middelfart")
+    size = int(os.environ.get("BENCH_VOLUNTEERS", "120"))
+
+    workdir = Path(tempfile.mkdtemp(prefix="mentorkorps-bench-"))
+    env = {**os.environ, "SECRET_KEY": secrets.token_hex(32), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("FLASK_DEBUG", None)
+    env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.db'}")
+    database = env["DATABASE_URL"].split(":", 1)[0].split("+", 1)[0]
+    os.environ["SECRET_KEY"] = env["SECRET_KEY"]  # the top-up below builds the app in this process
+    print(f"bench: preparing the {database} database in {workdir if 'sqlite' in database else '$DATABASE_URL'} ...",
+          flush=True)
+    data = prepare_database(env, slug, size)
+    plan = targets(slug, data["tenant_id"], data["volunteer_id"])
+    load_before = os.getloadavg()
+
+    measured: dict[str, Measured] = {}
+    log = workdir / "gunicorn.log"
+    for server in ("app", "hello", "one_row", "list"):
+        with Server(server_spec(server), env, log) as running:
+            headers = {}
+            if server == "app":
+                from core.demo import DEMO_PASSWORD
+
+                headers = sign_in(running.base, slug, f"koordinator@{slug}.dk", DEMO_PASSWORD)
+            for target in (t for t in plan if t.server == server):
+                sent = headers.get(target.auth, {}) if target.auth else {}
+                size_bytes = check_answers(running.base, target.path, sent)
+                wrk(running.base + target.path, sent, warmup, connections)
+                figures = wrk(running.base + target.path, sent, duration, connections)
+                measured[target.name] = Measured(target.name, target.path, floor=target.floor, goal=target.goal,
+                                                 extra={"bytes": size_bytes}, **figures)
+                print(f"  {target.name:<24} {figures['requests_per_s']:8.1f} req/s", flush=True)
+    for item in measured.values():
+        if item.floor:
+            item.ratio = round(item.requests_per_s / measured[item.floor].requests_per_s, 3)
+            item.met = item.ratio >= item.goal
+
+    results = {
+        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "database": database,
+        "data": data,
+        "server": {"config": "gunicorn.conf.py", "worker_class": "sync",
+                   "workers": int(env.get("WEB_CONCURRENCY", "2")), "cpus": os.cpu_count()},
+        "wrk": {"threads": 1, "connections": connections, "warmup_s": warmup, "duration_s": duration},
+        "load_average_before": [round(x, 2) for x in load_before],
+        "results": [asdict(item) for item in measured.values()],
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    shutil.rmtree(workdir, ignore_errors=True)
+    return results
+
+
+def table(results: dict) -> str:
+    lines = [f"\nMentorkorps bench, {results['database']}, {results['server']['workers']} sync workers, "
+             f"wrk {results['wrk']['connections']} connections × {results['wrk']['duration_s']} s "
+             f"(load average before: {results['load_average_before'][0]})",
+             f"{'':<24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  {'ratio to floor':<28} {'goal':>5}"]
+    for item in results["results"]:
+        ratio = f"{item['ratio'] * 100:5.1f} % of {item['floor']}" if item["floor"] else ""
+        goal = f"{item['goal'] * 100:.0f} %" if item["goal"] else ""
+        mark = "" if item["met"] is None else (" ok" if item["met"] else " BELOW")
+        errors = f"  ({item['errors']} errors)" if item["errors"] else ""
+        lines.append(f"{item['name']:<24} {item['requests_per_s']:8.1f} {item['p50_ms']:8.1f} {item['p99_ms']:8.1f}  "
+                     f"{ratio:<28} {goal:>5}{mark}{errors}")
+    lines.append(f"written to {RESULTS.relative_to(ROOT)}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    run()

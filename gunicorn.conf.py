@@ -1,0 +1,37 @@
+"""The production server's configuration: `make serve` and `make bench` both use this file.
+
+gunicorn reads it from the working directory (the repository root) or through ``-c``. Settings come
+from the environment so that one file serves every deployment:
+
+- ``BIND`` (default ``127.0.0.1:$PORT``, ``PORT`` default 8000) where to listen; a proxy in front
+  terminates TLS (see ``PROXY_FIX`` in README).
+- ``WEB_CONCURRENCY`` the number of sync worker processes (default 2).
+- ``GUNICORN_TIMEOUT`` seconds before a stuck worker is restarted (default 30).
+- ``ACCESS_LOG`` where the access log goes (default ``-``, standard output; ``off`` for none).
+"""
+import os
+
+import gunicorn.http.wsgi
+
+wsgi_app = "core:create_app()"
+bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 10
+keepalive = 5
+# Each worker builds its own app (and database engine) after the fork: no connection is shared
+# between processes.
+preload_app = False
+
+# The access log names the path only (%(U)s), never the query string (%(q)s) or the request line
+# (%(r)s), nor the referring page (%(f)s, which carries the previous page's query): search terms
+# are personal data (a name, an e-mail address).
+accesslog = None if os.environ.get("ACCESS_LOG") == "off" else os.environ.get("ACCESS_LOG", "-")
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+
+# No server version in the answers: gunicorn sends ``Server: <SERVER>``; name no software at all.
+SERVER_HEADER = "mentorkorps"
+gunicorn.http.wsgi.SERVER = SERVER_HEADER

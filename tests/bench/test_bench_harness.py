@@ -1,0 +1,119 @@
+"""`make bench` is not part of the suite (it needs wrk and minutes); these keep its harness from
+rotting: every benchmarked URL answers 200 to a signed-in coordinator (not a redirect to the login
+page), the floor apps answer on the same database, wrk's output is read right, and the production
+server's configuration hides query strings and the server version."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bench import floors
+from bench.run import parse_wrk, server_spec, targets
+from tests.conftest import api_token
+
+ROOT = Path(__file__).resolve().parents[2]
+
+WRK_OUTPUT = """\
+Running 10s test @ http://127.0.0.1:18765/
+  1 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     7.17ms    6.46ms  60.11ms   92.71%
+    Req/Sec     2.60k   775.88     3.23k    80.00%
+  Latency Distribution
+     50%    5.30ms
+     75%    5.82ms
+     90%   10.14ms
+     99%    1.41s
+  2590 requests in 1.00s, 427.45KB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:   2589.29
+Transfer/sec:    427.33KB
+"""
+
+
+@pytest.fixture
+def volunteers(tenant, db):
+    from core.tenancy import tenant_context
+    from core.volunteers import services
+
+    with tenant_context(tenant):
+        made = [services.create_volunteer({"name": f"Bench Person {n:02d}", "email": f"bench{n}@example.com",
+                                           "recruited_on": date(2026, 1, 5)}) for n in range(3)]
+        db.session.commit()
+        return [(v.id, v.name) for v in made]
+
+
+def test_every_benchmarked_page_answers_200_to_a_signed_in_coordinator(app, signed_in, tenant, volunteers):
+    volunteer_id = volunteers[0][0]
+    pages = [t for t in targets(tenant.slug, tenant.id, volunteer_id) if t.server == "app"]
+    assert {t.auth for t in pages} == {"web", "api"}
+    headers = {"web": {}, "api": api_token(signed_in, signed_in.user)}
+    for page in pages:
+        response = signed_in.get(page.path, headers=headers[page.auth])
+        assert response.status_code == 200, (page.path, response.status_code, response.headers.get("Location"))
+        assert page.floor in {t.name for t in targets(tenant.slug, tenant.id, volunteer_id)}
+
+
+def test_the_floor_apps_answer_on_the_same_database(app, tenant, volunteers, database_url):
+    plan = {t.server: t for t in targets(tenant.slug, tenant.id, volunteers[0][0]) if t.server != "app"}
+    assert set(plan) == set(floors.KINDS)
+    assert floors.create_app("hello").test_client().get(plan["hello"].path).status_code == 200
+
+    one_row = floors.create_app("one_row", database_url).test_client().get(plan["one_row"].path)
+    assert one_row.status_code == 200
+    assert one_row.json["name"] == volunteers[0][1]
+
+    listed = floors.create_app("list", database_url).test_client().get(plan["list"].path)
+    assert listed.status_code == 200
+    page = listed.get_data(as_text=True)
+    assert all(name in page for _, name in volunteers)
+    assert page.count("<tr>") == len(volunteers) + 1  # the heading row and one per volunteer
+
+
+def test_wrk_output_is_read():
+    figures = parse_wrk(WRK_OUTPUT)
+    assert figures == {"requests_per_s": 2589.29, "p50_ms": 5.3, "p99_ms": 1410.0, "requests": 2590, "errors": 7}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_production_server_logs_no_query_string_and_names_no_version(tmp_path):
+    """gunicorn with the repository's configuration, serving a floor app as `make bench` does."""
+    port, log = _free_port(), tmp_path / "access.log"
+    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "ACCESS_LOG": str(log), "WEB_CONCURRENCY": "1"}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
+                               server_spec("hello")], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=karen.jensen%40example.com", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert answer.status == 200
+        server_header = answer.headers.get("Server", "")
+        assert "gunicorn" not in server_header.lower()
+        assert not any(ch.isdigit() for ch in server_header), server_header
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    logged = log.read_text()
+    assert '"GET / HTTP/1.1" 200' in logged
+    assert "karen" not in logged and "example.com" not in logged and "q=" not in logged
