@@ -70,7 +70,8 @@ def _tune_sqlite(app: Flask, engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        # g.write_transaction: a write at the end of a GET (core.audit.services.write) begins IMMEDIATE too.
+        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS") and not g.get("write_transaction")
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
@@ -126,6 +127,9 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (web.bp, accounts_views.bp, platform_views.bp, tenant_views.bp, volunteers_views.bp,
                volunteers_views.mentor_bp, training_views.bp, groups_views.bp, groups_views.volunteer_groups_bp):
         app.register_blueprint(bp)
+    from core.audit import views as audit_views
+
+    app.register_blueprint(audit_views.bp)
     for blp in (accounts_api.blp, volunteers_api.blp, training_api.blp, groups_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
@@ -143,6 +147,7 @@ def _init_request_cycle(app: Flask) -> None:
     from flask_login import current_user
 
     from core import access
+    from core.audit import services as audit
     from core.errors import ServiceError
     from core.extensions import db
     from core.tenancy import current_tenant
@@ -162,11 +167,14 @@ def _init_request_cycle(app: Flask) -> None:
 
     @app.after_request
     def finish_transaction(response):
-        """Exactly one commit per request, and only when it succeeded."""
+        """Exactly one commit per request, and only when it succeeded. The audit of reads and
+        sign-ins is collected before and written after it, in its own transaction (core.audit)."""
+        audit_rows = audit.collect(response)
         if response.status_code < 400:
             db.session.commit()
         else:
             db.session.rollback()
+        audit.write(audit_rows)
         return response
 
     @app.teardown_request

@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import current_role, members, public
+from core.audit.reads import no_personal_data
 from core.accounts import services as accounts
 from core.extensions import db
 from core.forms import safe_next
@@ -21,6 +22,7 @@ def index():
 
 @bp.route("/<tenant>/")
 @members()
+@no_personal_data("links only")
 def front():
     role = current_role()
     return render_template(f"front_{role}.html", role=role, tenant=current_tenant())

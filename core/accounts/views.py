@@ -5,6 +5,7 @@ from flask_login import current_user, login_user, logout_user
 
 from core.tenancy import current_tenant
 from core.access import members, public
+from core.audit.reads import no_personal_data
 from core.accounts import services
 from core.accounts.forms import ChangePasswordForm, LoginForm
 from core.errors import ServiceError
@@ -71,6 +72,7 @@ def platform_logout():
 
 @bp.route("/<tenant>/account/password", methods=["GET", "POST"])
 @members()
+@no_personal_data("a password form")
 def change_password():
     form = ChangePasswordForm()
     outcome = submit(form, lambda: services.change_password(current_user, form.current_password.data,

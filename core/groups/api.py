@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from core.access import members
+from core.audit.reads import no_personal_data, reads
 from core.groups import schemas, services
 from core.volunteers.api import MAX_PAGE_SIZE, PAGE_SIZE, document_errors, errors_as
 
@@ -30,6 +31,7 @@ def _meeting_detail(meeting) -> dict:
 @blp.route("")
 class GroupMeetings(MethodView):
     @members("coordinator")
+    @no_personal_data("meeting titles, dates and counts")
     @blp.arguments(schemas.GroupMeetingListArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, schemas.GroupMeetingSummarySchema(many=True))
     @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
@@ -56,6 +58,7 @@ class GroupMeetings(MethodView):
 @blp.route("/<int:meeting_id>")
 class GroupMeetingResource(MethodView):
     @members("coordinator")
+    @reads("group_meeting", "meeting_id")
     @blp.response(200, schemas.GroupMeetingSchema)
     @document_errors(blp, 403)
     def get(self, meeting_id):

@@ -11,6 +11,7 @@ from flask_babel import format_date, format_decimal, format_time, gettext as _, 
 from sqlalchemy import func, select
 
 from core.access import members
+from core.audit.reads import no_personal_data, reads
 from core.errors import ServiceError
 from core.extensions import db
 from core.forms import submit
@@ -51,6 +52,7 @@ class Pagination:
 
 @bp.route("/")
 @members("coordinator")
+@no_personal_data("meeting titles, dates and counts")
 def index():
     kind = request.args.get("kind", "")
     kind = kind if kind in MEETING_KINDS else ""
@@ -78,6 +80,7 @@ def _meeting_data(form: MeetingForm) -> dict:
 
 @bp.route("/new", methods=["GET", "POST"])
 @members("coordinator")
+@no_personal_data("an empty form")
 def create():
     form = MeetingForm()
     if request.method == "GET":
@@ -93,6 +96,7 @@ def create():
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @members("coordinator")
+@no_personal_data("the meeting's own fields")
 def edit(meeting_id: int):
     meeting = services.get_meeting(meeting_id)
     form = _meeting_form(MeetingForm(obj=meeting))
@@ -105,6 +109,7 @@ def edit(meeting_id: int):
 
 @bp.route("/<int:meeting_id>")
 @members("coordinator")
+@reads("group_meeting", "meeting_id")
 def detail(meeting_id: int):
     return _render_detail(services.get_meeting(meeting_id))
 
@@ -171,6 +176,7 @@ def invite_group(meeting_id: int):
 
 @bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
 @members("coordinator")
+@reads("group_meeting", "meeting_id")
 def attendance(meeting_id: int):
     """Who came: a large checkbox per invited volunteer, and those who came without an invitation."""
     meeting = services.get_meeting(meeting_id)
@@ -218,6 +224,7 @@ def _attendance_from(formdata) -> dict[int, bool]:
 
 @volunteer_groups_bp.route("/", methods=["GET", "POST"], endpoint="index")
 @members("coordinator")
+@no_personal_data("group names and counts")
 def group_index():
     form = _group_form(GroupForm())
     outcome = submit(form, lambda: services.create_group(form.name.data, form.kind.data))
@@ -239,6 +246,7 @@ def _group_form(form: GroupForm) -> GroupForm:
 
 @volunteer_groups_bp.route("/<int:group_id>", methods=["GET", "POST"], endpoint="detail")
 @members("coordinator")
+@reads("volunteer_group", "group_id")
 def group_detail(group_id: int):
     group = services.get_group(group_id)
     member_ids = {v.id for v in group.members}

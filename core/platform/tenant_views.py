@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired
 
 from core.tenancy import current_tenant
 from core.access import members
+from core.audit.reads import no_personal_data
 from core.forms import submit
 from core.settings import TENANT_SETTINGS, tenant_setting, update_tenant_settings
 from core.fields import WholeNumberField
@@ -28,6 +29,7 @@ class TenantSettingsForm(FlaskForm):
 
 @bp.route("/", methods=["GET", "POST"])
 @members("coordinator")
+@no_personal_data("the municipality's settings")
 def edit():
     form = TenantSettingsForm(data={key: tenant_setting(current_tenant(), key) for key in TENANT_SETTINGS})
     outcome = submit(form, lambda: update_tenant_settings(current_tenant(), {key: getattr(form, key).data

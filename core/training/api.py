@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from core.access import members
+from core.audit.reads import no_personal_data, reads
 from core.errors import NotFound
 from core.training import schemas, services
 from core.training.models import ENROLLED, WAITING
@@ -45,6 +46,7 @@ def _session_of(course_id: int, session_id: int):
 @blp.route("")
 class Courses(MethodView):
     @members("coordinator")
+    @no_personal_data("course titles, dates and counts")
     @blp.response(200, schemas.CourseSummarySchema(many=True))
     @document_errors(blp, 403)
     def get(self):
@@ -68,6 +70,7 @@ class Courses(MethodView):
 @blp.route("/<int:course_id>")
 class CourseResource(MethodView):
     @members("coordinator")
+    @reads("course", "course_id")
     @blp.response(200, schemas.CourseSchema)
     @document_errors(blp, 403)
     def get(self, course_id):

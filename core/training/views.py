@@ -8,6 +8,7 @@ from flask_babel import format_date, format_decimal, format_time, gettext as _
 from sqlalchemy import select
 
 from core.access import members
+from core.audit.reads import no_personal_data, reads
 from core.errors import ServiceError
 from core.extensions import db
 from core.forms import submit
@@ -31,12 +32,14 @@ def _helpers():
 
 @bp.route("/")
 @members("coordinator")
+@no_personal_data("course titles, dates and counts")
 def index():
     return render_template("training/index.html", courses=services.list_courses())
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @members("coordinator")
+@no_personal_data("an empty form")
 def create():
     form = CourseForm()
     outcome = submit(form, lambda: services.create_course(_course_data(form)))
@@ -48,6 +51,7 @@ def create():
 
 @bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
 @members("coordinator")
+@no_personal_data("the course's own fields")
 def edit(course_id: int):
     course = services.get_course(course_id)
     form = CourseForm(obj=course)
@@ -65,6 +69,7 @@ def _course_data(form: CourseForm) -> dict:
 
 @bp.route("/<int:course_id>")
 @members("coordinator")
+@reads("course", "course_id")
 def detail(course_id: int):
     course = services.get_course(course_id)
     return _render_detail(course)
@@ -192,6 +197,7 @@ def withdraw(course_id: int, volunteer_id: int):
 
 @bp.route("/<int:course_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
 @members("coordinator")
+@reads("course", "course_id")
 def attendance(course_id: int, session_id: int):
     """Who came to a session: one large checkbox per participant, made for a phone."""
     course, session = _session_of(course_id, session_id)

@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.access import members
+from core.audit.reads import LIST, own_data, reads
 from core.errors import NotFound, ServiceError
 from core.volunteers import schemas, services
 
@@ -63,6 +64,7 @@ def _dump_screening(screening):
 @blp.route("")
 class Volunteers(MethodView):
     @members("coordinator")
+    @reads("volunteer", action=LIST, criteria=("status", "channel", "page", "page_size"), search=("q",))
     @blp.arguments(schemas.VolunteerListArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, schemas.VolunteerSummarySchema(many=True))
     @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
@@ -88,6 +90,7 @@ class Volunteers(MethodView):
 @blp.route("/me")
 class Me(MethodView):
     @members("mentor")
+    @own_data
     @blp.response(200, schemas.VolunteerSchema)
     @document_errors(blp, 403)
     def get(self):
@@ -101,6 +104,7 @@ class Me(MethodView):
 @blp.route("/<int:volunteer_id>")
 class VolunteerResource(MethodView):
     @members("coordinator")
+    @reads("volunteer", "volunteer_id")
     @blp.response(200, schemas.VolunteerSchema)
     @document_errors(blp, 403)
     def get(self, volunteer_id):
@@ -133,6 +137,7 @@ class Status(MethodView):
 @blp.route("/<int:volunteer_id>/status-history")
 class StatusHistory(MethodView):
     @members("coordinator")
+    @reads("volunteer", "volunteer_id")
     @blp.response(200, schemas.StatusChangeSchema(many=True))
     @document_errors(blp, 403)
     def get(self, volunteer_id):
@@ -143,6 +148,7 @@ class StatusHistory(MethodView):
 @blp.route("/<int:volunteer_id>/screenings")
 class Screenings(MethodView):
     @members("coordinator")
+    @reads("volunteer", "volunteer_id")
     @blp.response(200, schemas.ScreeningSchema(many=True))
     @document_errors(blp, 403)
     def get(self, volunteer_id):
@@ -162,6 +168,7 @@ class Screenings(MethodView):
 @blp.route("/<int:volunteer_id>/eligibility")
 class Eligibility(MethodView):
     @members("coordinator")
+    @reads("volunteer", "volunteer_id")
     @blp.response(200, schemas.EligibilitySchema)
     @document_errors(blp, 403)
     def get(self, volunteer_id):

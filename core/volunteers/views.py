@@ -17,6 +17,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from core.access import members
+from core.audit.reads import LIST, no_personal_data, own_data, reads
 from core.codes import recruitment_channels
 from core.extensions import db
 from core.forms import submit
@@ -55,6 +56,7 @@ def _labels():
 
 @bp.route("/")
 @members("coordinator")
+@reads("volunteer", action=LIST, criteria=("status", "channel", "page"), search=("q",))
 def index():
     search = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
@@ -76,6 +78,7 @@ def _profile_data(form, fields) -> dict:
 
 @bp.route("/new", methods=["GET", "POST"])
 @members("coordinator")
+@no_personal_data("an empty form")
 def create():
     form = VolunteerForm(channels=recruitment_channels())
     outcome = submit(form, lambda: services.create_volunteer(_profile_data(form, FORM_FIELDS)))
@@ -88,6 +91,7 @@ def create():
 
 @bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
 @members("coordinator")
+@reads("volunteer", "volunteer_id")
 def edit(volunteer_id: int):
     volunteer = services.get_volunteer(volunteer_id)
     form = VolunteerForm(obj=volunteer, channels=recruitment_channels())
@@ -131,6 +135,7 @@ def _volunteer_page(volunteer, *, status_form=None, screening_form=None, account
 
 @bp.route("/<int:volunteer_id>")
 @members("coordinator")
+@reads("volunteer", "volunteer_id")
 def show(volunteer_id: int):
     return _volunteer_page(services.get_volunteer(volunteer_id))
 
@@ -178,12 +183,14 @@ def create_account(volunteer_id: int):
 
 @bp.route("/waiting-list")
 @members("coordinator")
+@reads("volunteer", action=LIST)
 def waiting_list():
     return render_template("volunteers/waiting_list.html", volunteers=services.waiting_list(), **_labels())
 
 
 @bp.route("/recruitment")
 @members("coordinator")
+@no_personal_data("counts per channel and stage")
 def recruitment():
     year = services.today().year
     formdata = MultiDict({"start": date(year, 1, 1).isoformat(), "end": date(year, 12, 31).isoformat()})  # this year
@@ -214,6 +221,7 @@ def recruitment():
 
 @mentor_bp.route("/")
 @members("mentor")
+@own_data
 def profile():
     volunteer = services.volunteer_for_user(current_user)
     if volunteer is None:
@@ -228,6 +236,7 @@ def profile():
 
 @mentor_bp.route("/edit", methods=["GET", "POST"], endpoint="edit")
 @members("mentor")
+@own_data
 def edit_own_profile():
     volunteer = services.volunteer_for_user(current_user)
     if volunteer is None:
