@@ -43,6 +43,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or ``None``."""
     user = find_user(email)
     if not check_password(user, password) or not user.active:
+        audit.sign_in_failed(user)
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
@@ -110,7 +111,9 @@ def _digest(token: str) -> str:
 def issue_token(user: User) -> str:
     token = secrets.token_urlsafe(32)
     days = current_app.config["API_TOKEN_DAYS"]
-    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + timedelta(days=days)))
+    row = ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + timedelta(days=days))
+    db.session.add(row)
+    audit.token_issued(user, row)
     return token
 
 
@@ -118,6 +121,7 @@ def user_for_token(token: str) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
         return None
+    audit.token_used(row)
     return row.user
 
 
