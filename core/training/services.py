@@ -257,15 +257,6 @@ def _recompute_completion(course: Course, enrollments=None) -> None:
         enrollment.completed_on = max(dates[i] for i in mine) if done and mine else None
 
 
-def completed_volunteer_ids(volunteer_ids: list[int], on: date) -> set[int]:
-    """Which of these volunteers had completed a course by ``on`` (one query)."""
-    if not volunteer_ids:
-        return set()
-    return set(db.session.scalars(select(CourseEnrollment.volunteer_id).where(
-        CourseEnrollment.volunteer_id.in_(volunteer_ids), CourseEnrollment.completed_on.is_not(None),
-        CourseEnrollment.completed_on <= on)))
-
-
 def attendance_sheet(session: CourseSession):
     """The enrolled volunteers of a session's course with what is registered for them."""
     registered = {a.volunteer_id: a.attended for a in session.attendance}

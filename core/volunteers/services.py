@@ -19,6 +19,8 @@ from core.extensions import db
 from core.hooks import current_hooks
 from core.hooks.types import Finding
 from core.settings import MAX_CAPACITY, tenant_setting
+from core.training.models import ENROLLED, WAITING, CourseEnrollment
+from core.training.queries import completed_volunteer_ids
 from core.volunteers.models import (
     EDUCATIONS, EMPLOYMENT_SECTORS, GENDERS, SCREENING_KINDS, Screening, Volunteer, VolunteerStatus as S,
     VolunteerStatusChange,
@@ -322,8 +324,6 @@ def eligibility(volunteer: Volunteer, on: date | None = None) -> Eligibility:
 
 def eligibility_many(volunteers: list[Volunteer], on: date | None = None) -> dict[int, Eligibility]:
     """The gates for many volunteers with a fixed number of queries (no query per volunteer)."""
-    from core.training.services import completed_volunteer_ids
-
     on = on or today()
     ids = [v.id for v in volunteers]
     completed = completed_volunteer_ids(ids, on)
@@ -390,8 +390,6 @@ def waiting_list() -> list[Volunteer]:
     """Volunteers waiting for the next course: not yet in training (applicants and those who came
     to an info meeting) with no current course place, and those on a full course's waiting list;
     longest waiting first."""
-    from core.training.models import ENROLLED, WAITING, CourseEnrollment
-
     has_place = select(CourseEnrollment.id).where(CourseEnrollment.volunteer_id == Volunteer.id,
                                                    CourseEnrollment.state == ENROLLED).exists()
     on_waiting_list = select(CourseEnrollment.id).where(CourseEnrollment.volunteer_id == Volunteer.id,
