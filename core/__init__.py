@@ -147,7 +147,7 @@ def _init_request_cycle(app: Flask) -> None:
     from flask_login import current_user
 
     from core import access
-    from core.audit import services as audit
+    from core.audit import access_log, services as audit
     from core.errors import ServiceError
     from core.extensions import db
     from core.tenancy import current_tenant
@@ -164,6 +164,7 @@ def _init_request_cycle(app: Flask) -> None:
             values["tenant"] = tenant.slug
 
     app.before_request(access.enforce)
+    access_log.install()  # the development server's access log without query strings (personal data)
 
     @app.after_request
     def finish_transaction(response):

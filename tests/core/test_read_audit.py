@@ -415,3 +415,21 @@ def test_the_production_access_log_has_no_query_string():
     line = log_format % atoms
     assert "/middelfart/volunteers/" in line
     assert EMAIL not in line and "status=active" not in line
+
+
+def test_the_development_server_access_log_has_no_query_string(app, signed_in, tenant, caplog):
+    """``make run`` serves with Werkzeug: its request log line is filtered by the app."""
+    import logging
+
+    from werkzeug.serving import WSGIRequestHandler
+
+    handler = WSGIRequestHandler.__new__(WSGIRequestHandler)
+    handler.path = f"/{tenant.slug}/volunteers/?q={EMAIL}&status=active"
+    handler.command, handler.request_version, handler.requestline = "GET", "HTTP/1.1", f"GET {handler.path} HTTP/1.1"
+    handler.client_address = ("127.0.0.1", 5000)
+    handler.address_string = lambda: "127.0.0.1"
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        handler.log_request(200, 10)
+    [line] = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert f"/{tenant.slug}/volunteers/" in line
+    assert EMAIL not in line and "status=active" not in line
