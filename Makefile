@@ -6,7 +6,7 @@ PORT ?= 5000
 CATALOGUES := translations $(wildcard plugins/*/translations) $(wildcard municipalities/*/translations)
 
 .PHONY: install assets i18n i18n-extract migrate demo run test test-sqlite test-postgres clean
-.PHONY: serve bench
+.PHONY: serve bench instance-key
 
 install: $(VENV)/.installed assets i18n
 
@@ -59,15 +59,22 @@ i18n-extract: $(VENV)/.installed
 	done
 	$(BIN)/python scripts/i18n_english.py translations $(addsuffix /translations,$(PLUGIN_PACKAGES))
 
-migrate: install
+migrate: install instance-key
 	$(BIN)/mentorkorps db upgrade
 
 demo: migrate
 	$(BIN)/mentorkorps demo
 
+# The development server: plain HTTP on 127.0.0.1, so cookies without the Secure flag.
 run: demo
 	$(BIN)/mentorkorps info
-	$(BIN)/flask --app core run --host 127.0.0.1 --port $(PORT)
+	MENTORKORPS_ENV=development $(BIN)/flask --app core run --host 127.0.0.1 --port $(PORT)
+
+# The instance's secret key (instance/secret_key), made once; create_app reads it (README).
+instance-key: instance/secret_key
+
+instance/secret_key:
+	$(PYTHON) scripts/instance_key.py $@
 
 # The production server: gunicorn with gunicorn.conf.py (sync workers; WEB_CONCURRENCY, default 2),
 # on the instance's SQLite database or DATABASE_URL, with the instance's secret key or SECRET_KEY.

@@ -7,17 +7,25 @@ from pathlib import Path
 from flask import Blueprint, Flask, g, request
 from sqlalchemy import event
 
-from core.config import DefaultConfig, environment_overrides
+from core.config import DefaultConfig, environment_overrides, instance_secret_key
 
 
 def create_app(config: dict | None = None, *, extra_plugins=()) -> Flask:
     """Build the app. ``config`` overrides everything (tests); ``extra_plugins`` registers plugin
-    modules beside the installed ones (tests, embedding)."""
+    modules beside the installed ones (tests, embedding). Settings, later ones winning: the
+    defaults, the instance's key file (``instance/secret_key``), ``instance/config.py``, the
+    environment, ``config``. Outside development and testing it refuses to start without a secret
+    key of its own (:mod:`core.security`)."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(DefaultConfig)
+    if key := instance_secret_key(app.instance_path):
+        app.config["SECRET_KEY"] = key
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(environment_overrides())
     app.config.update(config or {})
+    from core import security
+
+    security.init_app(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'mentorkorps.db'}"

@@ -20,6 +20,10 @@ from core.extensions import db as _db
 
 PASSWORD = "test-password-123"
 
+# The suite runs in the testing environment (core/config.py), and so do the commands it starts in
+# subprocesses (the installed `mentorkorps` script): they may run without a secret key of their own.
+os.environ.setdefault("MENTORKORPS_ENV", "testing")
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_catalogues():
