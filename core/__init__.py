@@ -48,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"))
+    i18n.install(app, babel)  # the catalogue looked up once per request, not on every gettext call
     csrf.init_app(app)
     limiter.init_app(app)
     api.init_app(app)
@@ -165,10 +166,21 @@ def _init_request_cycle(app: Flask) -> None:
         if values and "tenant" in values:
             g.tenant_slug = values.pop("tenant")
 
+    expects_tenant: dict[str, bool] = {}  # endpoint -> whether its URL has <tenant>
+
     @app.url_defaults
     def add_tenant(endpoint, values):
+        if "tenant" in values:
+            return
         tenant = current_tenant()
-        if "tenant" not in values and tenant is not None and app.url_map.is_endpoint_expecting(endpoint, "tenant"):
+        if tenant is None:
+            return
+        expecting = expects_tenant.get(endpoint)
+        if expecting is None:  # werkzeug walks every rule of the endpoint: once per endpoint, not per link
+            expecting = app.url_map.is_endpoint_expecting(endpoint, "tenant")
+            if getattr(app, "_got_first_request", False):  # the rules are final once the app serves
+                expects_tenant[endpoint] = expecting
+        if expecting:
             values["tenant"] = tenant.slug
 
     app.before_request(access.enforce)

@@ -21,6 +21,7 @@ from core.audit.reads import LIST, no_personal_data, own_data, reads
 from core.codes import recruitment_channels
 from core.extensions import db
 from core.forms import submit
+from core.i18n import translated
 from core.groups.services import MEETING_KIND_LABELS, volunteer_meetings
 from core.training import services as training
 from core.training.models import ENROLLED, WAITING, WITHDRAWN
@@ -38,16 +39,16 @@ FORM_FIELDS = tuple(name for name in services.PROFILE_FIELDS if name != "externa
 
 
 def _labels():
-    """The code labels every volunteer template shows."""
+    """The code labels every volunteer template shows, translated once per page (not per row)."""
     return {
-        "status_labels": services.STATUS_LABELS,
-        "gender_labels": services.GENDER_LABELS,
-        "sector_labels": services.SECTOR_LABELS,
-        "education_labels": services.EDUCATION_LABELS,
-        "screening_labels": services.SCREENING_LABELS,
-        "channel_labels": recruitment_channels(),
-        "meeting_kind_labels": MEETING_KIND_LABELS,
-        "enrollment_labels": ENROLLMENT_LABELS,
+        "status_labels": translated(services.STATUS_LABELS),
+        "gender_labels": translated(services.GENDER_LABELS),
+        "sector_labels": translated(services.SECTOR_LABELS),
+        "education_labels": translated(services.EDUCATION_LABELS),
+        "screening_labels": translated(services.SCREENING_LABELS),
+        "channel_labels": translated(recruitment_channels()),
+        "meeting_kind_labels": translated(MEETING_KIND_LABELS),
+        "enrollment_labels": translated(ENROLLMENT_LABELS),
         "today": services.today(),
     }
 
