@@ -87,22 +87,19 @@ def _tune_sqlite(app: Flask, engine) -> None:
 def _init_login(app: Flask, login_manager) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from core.accounts.models import User
-    from core.extensions import db
-
     login_manager.init_app(app)
     login_manager.login_message = _l("Sign in to continue.")
     login_manager.login_message_category = "info"
+    # The cookie names a server-side session (core.accounts.services.sign_in), not a user.
+    login_manager.id_attribute = "get_session_token"
 
     @login_manager.user_loader
-    def load_user(session_id: str):
+    def load_user(session_token: str):
         if request.path.startswith("/api/"):
             return None  # the API authenticates by bearer token only, never by cookie
-        user_id, _, epoch = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        if user is None or str(user.session_epoch) != epoch:
-            return None
-        return user
+        from core.accounts.services import user_for_session
+
+        return user_for_session(session_token)
 
     @login_manager.request_loader
     def load_user_from_token(req):

@@ -1,6 +1,6 @@
 """Imports every model module so the metadata is complete (Alembic, create_all, relationships)."""
 from core.tenancy import Municipality  # noqa: F401
-from core.accounts.models import ApiToken, Membership, User  # noqa: F401
+from core.accounts.models import ApiToken, Membership, User, UserSession  # noqa: F401
 from core.audit.models import AuditEvent  # noqa: F401
 from core.platform.models import PluginEnablement  # noqa: F401
 from core.volunteers.models import Screening, Volunteer, VolunteerStatusChange  # noqa: F401

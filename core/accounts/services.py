@@ -1,17 +1,20 @@
-"""Accounts: users, memberships, passwords and API tokens."""
+"""Accounts: users, memberships, passwords, server-side sessions and API tokens."""
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, g, session
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from flask_login import login_user, logout_user
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
-from core.accounts.models import ApiToken, Membership, Role, User
+from core.accounts.models import ApiToken, Membership, Role, User, UserSession
 from core.audit import services as audit
 from core.errors import ServiceError
 from core.extensions import db
@@ -86,20 +89,153 @@ def membership_of(user: User, tenant: Municipality) -> Membership | None:
         return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
+def add_member(tenant: Municipality, email: str, password: str, role: str, *, name: str = "") -> User:
+    """Give the person with this e-mail address ``role`` in ``tenant``: a new user, or the one that
+    already exists (a person can be a mentor in two municipalities). Whether the address already
+    had an account elsewhere is not told: the answer, the time it takes and the existing account
+    (its password and name) are the same either way. The password is only used for a new account.
+    """
+    email = normalise_email(email)
+    existing = find_user(email)
+    if existing is None:
+        user = create_user(email, password, name=name)
+    else:
+        _validate_password(password)  # the same refusal as for a new account
+        _hasher.hash(password)  # the time a new account takes, so timing tells nothing either
+        user = existing
+    add_membership(user, tenant, role)
+    return user
+
+
 def change_password(user: User, current: str, new: str, repeat: str) -> None:
+    """Change the password and end every session and API token of the user (a browser that
+    changed it may go on in a new session: :func:`sign_in`)."""
     if not check_password(user, current):
         raise ServiceError(_l("The current password is wrong."), field="current_password")
     _validate_password(new, "new_password")
     if new != repeat:
         raise ServiceError(_l("The two new passwords differ."), field="repeat_password")
     user.password_hash = _hasher.hash(new)
-    user.session_epoch += 1  # other sessions of this user end
+    revoke_sessions(user)
     revoke_all_tokens(user)
+
+
+def set_active(user: User, active: bool) -> None:
+    """Enable or disable a user. Disabling ends every session and revokes every API token; the
+    session loader and the token check also refuse a disabled user by themselves."""
+    user.active = active
+    if not active:
+        revoke_sessions(user)
+        revoke_all_tokens(user)
 
 
 def set_locale(user: User, locale: str) -> None:
     if locale in current_app.config["LANGUAGES"]:
         user.locale = locale
+
+
+# ---- signing in and out: server-side sessions ------------------------------------------------
+#
+# The session cookie carries a random token naming a UserSession row (only its SHA-256 is stored).
+# Flask-Login keeps the token as its "user id" (core.create_app sets id_attribute), and the loader
+# finds user and session in one indexed query. Signing out revokes the row, so a copied cookie is
+# worth nothing afterwards.
+
+def sign_in_with_password(email: str, password: str, *, may_sign_in: Callable[[User], bool] = lambda user: True) -> User:
+    """Sign in the active user with these credentials if ``may_sign_in(user)`` (a membership of the
+    tenant, platform admin...). Wrong credentials and a user who may not sign in here get the same
+    refusal."""
+    user = authenticate(email, password)
+    if user is None or not may_sign_in(user):
+        raise ServiceError(_l("Wrong e-mail or password."))
+    sign_in(user)
+    audit.signed_in(user)
+    return user
+
+
+def sign_in(user: User) -> str:
+    """Start a new server-side session for ``user`` in this browser. Everything the browser's
+    session held before (except its language) is dropped: a new session token (no session
+    fixation) and a new CSRF token, so a token read before signing in is no longer valid."""
+    _reset_browser_session()
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_digest(token)))
+    user.session_token = token
+    login_user(user)
+    return token
+
+
+def sign_out() -> None:
+    """End this browser's session on the server (the cookie, even copied, opens nothing after)."""
+    audit.signed_out()
+    token = session.get("_user_id")
+    if isinstance(token, str):
+        revoke_session(token)
+    _reset_browser_session()
+    logout_user()
+
+
+# What a browser's session keeps across signing in and out: only its choice of language.
+_KEPT_ACROSS_SIGN_IN = ("lang",)
+
+
+def _reset_browser_session() -> None:
+    kept = {key: session[key] for key in _KEPT_ACROSS_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+    # Flask-WTF caches the signed CSRF token for the rest of the request: forget it as well, so the
+    # next form rendered carries the new one.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+def user_for_session(token: str) -> User | None:
+    """The user of a live session (not revoked, not idle or older than allowed, user active), in
+    one indexed query; ``None`` otherwise."""
+    if not token or not isinstance(token, str):
+        return None
+    config = current_app.config
+    now = utcnow()
+    row = db.session.execute(
+        select(User, UserSession.id, UserSession.last_seen_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == _digest(token),
+               UserSession.revoked_at.is_(None),
+               UserSession.last_seen_at > now - timedelta(seconds=config["SESSION_IDLE_SECONDS"]),
+               UserSession.created_at > now - timedelta(seconds=config["SESSION_MAX_AGE_SECONDS"]),
+               User.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    user, session_id, last_seen_at = row
+    if last_seen_at <= now - timedelta(seconds=config["SESSION_TOUCH_SECONDS"]):
+        _touch_session(session_id, now)
+    user.session_token = token
+    return user
+
+
+def _touch_session(session_id: int, now) -> None:
+    """Record that a session is in use, in a short transaction of its own: a page view writes at
+    most once per SESSION_TOUCH_SECONDS, and its own (read) transaction stays a read."""
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+    except OperationalError:  # busy database: the idle clock is advisory to the second
+        current_app.logger.warning("could not record the use of session %s", session_id)
+
+
+def revoke_session(token: str) -> bool:
+    result = db.session.execute(update(UserSession)
+                                .where(UserSession.token_hash == _digest(token), UserSession.revoked_at.is_(None))
+                                .values(revoked_at=utcnow()))
+    return bool(result.rowcount)
+
+
+def revoke_sessions(user: User) -> int:
+    """End every session of ``user`` (password change, disabling)."""
+    result = db.session.execute(update(UserSession)
+                                .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+                                .values(revoked_at=utcnow()))
+    return result.rowcount
 
 
 # ---- API tokens -----------------------------------------------------------------------------

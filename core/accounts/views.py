@@ -1,14 +1,13 @@
 """Sign in and out, change password. Thin: load, check, call a service, render."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from core.tenancy import current_tenant
 from core.access import members, public
 from core.audit.reads import no_personal_data
 from core.accounts import services
 from core.accounts.forms import ChangePasswordForm, LoginForm
-from core.errors import ServiceError
 from core.extensions import limiter
 from core.forms import safe_next, submit
 
@@ -42,23 +41,17 @@ def _sign_in(may_sign_in, landing: str):
     """The sign-in form: a user whose credentials are right and who ``may_sign_in(user)`` here is
     signed in and sent on (to ``next`` or the ``landing`` endpoint)."""
     form = LoginForm(next=request.args.get("next", ""))
-    outcome = submit(form, lambda: _log_in(form, may_sign_in))
+    outcome = submit(form, lambda: services.sign_in_with_password(form.email.data, form.password.data,
+                                                                  may_sign_in=may_sign_in))
     if outcome.ok:
         return redirect(safe_next(form.next.data, url_for(landing)))
     return render_template("accounts/login.html", form=form), outcome.status
 
 
-def _log_in(form: LoginForm, may_sign_in) -> None:
-    user = services.authenticate(form.email.data, form.password.data)
-    if user is None or not may_sign_in(user):
-        raise ServiceError(_("Wrong e-mail or password."))
-    login_user(user)
-
-
 @bp.route("/<tenant>/logout", methods=["POST"])
 @members()
 def logout():
-    logout_user()
+    services.sign_out()
     flash(_("You are signed out."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -66,7 +59,7 @@ def logout():
 @bp.route("/logout", methods=["POST"])
 @public
 def platform_logout():
-    logout_user()
+    services.sign_out()
     return redirect(url_for("accounts.platform_login"))
 
 
@@ -78,7 +71,7 @@ def change_password():
     outcome = submit(form, lambda: services.change_password(current_user, form.current_password.data,
                                                             form.new_password.data, form.repeat_password.data))
     if outcome.ok:
-        login_user(current_user._get_current_object())  # the session follows the new epoch; others end
+        services.sign_in(current_user._get_current_object())  # every session ended: go on in a new one
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("web.front"))
     return render_template("accounts/password.html", form=form), outcome.status

@@ -405,21 +405,23 @@ def waiting_list() -> list[Volunteer]:
 
 def create_mentor_account(volunteer: Volunteer, email: str, password: str):
     """Give a volunteer a login with the mentor role in the current municipality, linked to their
-    record, so they see their own profile, course and meetings. Returns the new user."""
+    record, so they see their own profile, course and meetings. Returns the user: a new one, or
+    the account the address already has (a mentor in two municipalities is one person)."""
     from core.accounts import services as accounts
 
     if volunteer.user_id is not None:
         raise Conflict(_l("The volunteer already has a login."), field="email")
     if volunteer.status == S.LEFT:
         raise Conflict(_l("A volunteer who has left cannot get a login."), field="email")
-    errors = {}  # both fields checked at once; create_user checks them again, and the e-mail's uniqueness
+    errors = {}  # both fields checked at once; accounts.add_member checks them again
     if "@" not in accounts.normalise_email(email):
         errors["email"] = [_l("Enter a valid e-mail address.")]
     if len(password or "") < accounts.MIN_PASSWORD_LENGTH:
         errors["password"] = [_l("The password must be at least %(n)s characters.", n=accounts.MIN_PASSWORD_LENGTH)]
     raise_if(errors)
-    user = accounts.create_user(email, password, name=volunteer.name)
-    accounts.add_membership(user, current_tenant(), "mentor")
+    # The same answer whether the address is new or has an account in another municipality (which
+    # is not this coordinator's business): the person becomes a mentor here with that account.
+    user = accounts.add_member(current_tenant(), email, password, "mentor", name=volunteer.name)
     volunteer.user_id = user.id
     audit.record("volunteer.account_created", volunteer)
     return user
