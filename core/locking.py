@@ -12,7 +12,7 @@ The pattern, used by ``core.training.services.enroll`` and meant for every such 
 Every writer of the guarded rows must take the same lock first (enrolment, withdrawal, a change of
 the limit), or the lock protects nothing.
 
-Per database:
+Per database (docs/locking.md has the whole pattern and how it is tested):
 
 - PostgreSQL: ``SELECT ... FOR UPDATE OF <table>``. A second transaction waits on the row until the
   first commits; under READ COMMITTED its next statement (the count) sees the committed rows.
