@@ -32,6 +32,9 @@ def create_app(config: dict | None = None, *, extra_plugins=()) -> Flask:
 
     _init_extensions(app)
     _init_plugins(app, extra_plugins)
+    from core import inputs
+
+    inputs.init_app(app)  # bounded <int:...> ids and no NUL characters: before the blueprints' rules
     _register_blueprints(app)
     _init_request_cycle(app)
     from core import cli

@@ -10,8 +10,11 @@ from core.errors import ServiceError
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only a local path is followed after login or a language switch (no open redirect)."""
-    if not target:
+    """Only a local path is followed after login or a language switch (no open redirect). A
+    control character (CR/LF would split the ``Location`` header; Python's URL parser drops tabs
+    and newlines) or a backslash (which browsers read as ``/``, so ``/\\host`` is another site) is
+    never part of one."""
+    if not target or any(ord(c) < 32 or c in "\\\x7f" for c in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -3,10 +3,11 @@ import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from core.access import public
 from core.accounts import services
+from core.api_base import Blueprint
 from core.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API tokens")

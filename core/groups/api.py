@@ -6,12 +6,11 @@ services' ``ServiceError`` (422, 404, 409) and reach the caller as CONTRACT.md s
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from core.access import members
+from core.api_base import Blueprint, document_errors, errors_as
 from core.audit.reads import no_personal_data, reads
 from core.groups import schemas, services
-from core.volunteers.api import MAX_PAGE_SIZE, PAGE_SIZE, document_errors, errors_as
 
 blp = Blueprint("groups_api", __name__, url_prefix="/api/v1/<tenant>/group-meetings", description="Group meetings: invitations and attendance")
 
@@ -34,17 +33,17 @@ class GroupMeetings(MethodView):
     @no_personal_data("meeting titles, dates and counts")
     @blp.arguments(schemas.GroupMeetingListArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, schemas.GroupMeetingSummarySchema(many=True))
-    @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @blp.paginate()
     @document_errors(blp, 403)
     def get(self, pagination_parameters, kind=None, upcoming=None):
         """Meetings with how many are invited and came; filter by kind and upcoming/past.
 
         Paginated: `page` and `page_size`; the `X-Pagination` header has the totals."""
-        rows, total = services.list_meetings(kind=kind, upcoming=upcoming, page=pagination_parameters.page,
-                                             per_page=pagination_parameters.page_size)
-        pagination_parameters.item_count = total
+        page = services.list_meetings(kind=kind, upcoming=upcoming, page=pagination_parameters.page,
+                                      per_page=pagination_parameters.page_size)
+        pagination_parameters.item_count = page.total
         return [{**{c: getattr(row.GroupMeeting, c) for c in MEETING_COLUMNS}, "invited": row.invited,
-                 "attended": row.attended} for row in rows]
+                 "attended": row.attended} for row in page.items]
 
     @members("coordinator")
     @blp.arguments(schemas.GroupMeetingCreateSchema)

@@ -8,16 +8,16 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from core.groups.models import MEETING_KINDS
-from core.volunteers.schemas import TOO_LONG, LoadSchema, code, max_length, object_id, one_of, text
+from core.schemas import TOO_LONG, LoadSchema, LocalTime, PatchSchema, StrictBoolean, UtcDateTime, code, max_length, object_id, one_of, text
 
 MAX_PEOPLE = 500  # volunteers in one invitation or attendance list
 
 
-class GroupMeetingPatchSchema(LoadSchema):
+class GroupMeetingPatchSchema(PatchSchema):
     kind = code(MEETING_KINDS, allow_none=False)
     title = fields.String(validate=max_length(120))
     on = fields.Date()
-    starts_at = fields.Time(allow_none=True, metadata={"description": "HH:MM"})
+    starts_at = LocalTime(allow_none=True, metadata={"description": "HH:MM"})
     hours = fields.Decimal(allow_none=True, metadata={"minimum": 0.5, "maximum": 24})
     place = text(200)
     description = text(4000)
@@ -41,18 +41,18 @@ class GroupMeetingSummarySchema(ma.Schema):
     kind = fields.String(metadata={"enum": list(MEETING_KINDS)})
     title = fields.String()
     on = fields.Date()
-    starts_at = fields.Time()
-    hours = fields.Float()
-    place = fields.String()
-    group_id = fields.Integer()
+    starts_at = fields.Time(allow_none=True)
+    hours = fields.Float(allow_none=True)
+    place = fields.String(allow_none=True)
+    group_id = fields.Integer(allow_none=True)
     invited = fields.Integer(metadata={"description": "Participants (invited, or registered as having come)"})
     attended = fields.Integer(metadata={"description": "Participants registered as having come"})
 
 
 class ParticipantSchema(ma.Schema):
-    volunteer_id = fields.Integer()
+    volunteer_id = fields.Integer(allow_none=True)
     volunteer_name = fields.String()
-    invited_at = fields.DateTime(allow_none=True, metadata={"description": "UTC; empty for someone who came uninvited"})
+    invited_at = UtcDateTime(allow_none=True, metadata={"description": "UTC; empty for someone who came uninvited"})
     attended = fields.Boolean(allow_none=True, metadata={"description": "Empty until registered"})
 
 
@@ -61,11 +61,11 @@ class GroupMeetingSchema(ma.Schema):
     kind = fields.String(metadata={"enum": list(MEETING_KINDS)})
     title = fields.String()
     on = fields.Date()
-    starts_at = fields.Time()
-    hours = fields.Float()
-    place = fields.String()
-    description = fields.String()
-    group_id = fields.Integer()
+    starts_at = fields.Time(allow_none=True)
+    hours = fields.Float(allow_none=True)
+    place = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    group_id = fields.Integer(allow_none=True)
     participants = fields.List(fields.Nested(ParticipantSchema))
 
 
@@ -87,7 +87,7 @@ class InvitationResultSchema(ma.Schema):
 
 class MeetingAttendanceItemSchema(LoadSchema):
     volunteer_id = object_id(required=True)
-    attended = fields.Boolean(required=True, truthy={True}, falsy={False})
+    attended = StrictBoolean(required=True)
 
 
 class MeetingAttendanceInSchema(LoadSchema):

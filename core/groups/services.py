@@ -11,6 +11,7 @@ from core.audit import services as audit
 from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
 from core.groups.models import GROUP_KINDS, MEETING_KINDS, GroupMeeting, GroupMeetingParticipant, VolunteerGroup
+from core.pagination import paginate
 from core.tenancy import utcnow
 from core.volunteers import services as volunteers
 from core.volunteers.models import Volunteer, VolunteerStatus
@@ -136,7 +137,8 @@ def get_meeting(meeting_id: int) -> GroupMeeting:
 
 
 def list_meetings(kind: str | None = None, upcoming: bool | None = None, page: int = 1, per_page: int = 50):
-    """One page of meetings with their invited and attended counts, and the total (two queries)."""
+    """One page (core.pagination.Page) of rows ``(GroupMeeting, invited, attended)``: the meetings
+    with their invited and attended counts (two queries)."""
     filters = []
     if kind:
         filters.append(GroupMeeting.kind == kind)
@@ -148,10 +150,8 @@ def list_meetings(kind: str | None = None, upcoming: bool | None = None, page: i
     invited = func.count(GroupMeetingParticipant.id)
     came = func.coalesce(func.sum(case((GroupMeetingParticipant.attended.is_(True), 1), else_=0)), 0)
     stmt = (select(GroupMeeting, invited.label("invited"), came.label("attended"))
-            .outerjoin(GroupMeetingParticipant).where(*filters).group_by(GroupMeeting.id).order_by(*order)
-            .limit(per_page).offset((max(page, 1) - 1) * per_page))
-    total = db.session.scalar(select(func.count(GroupMeeting.id)).where(*filters))
-    return db.session.execute(stmt).all(), total
+            .outerjoin(GroupMeetingParticipant).where(*filters).group_by(GroupMeeting.id).order_by(*order))
+    return paginate(stmt, select(func.count(GroupMeeting.id)).where(*filters), page=page, per_page=per_page, rows=True)
 
 
 def invite(meeting: GroupMeeting, volunteer_ids: list[int]) -> int:

@@ -4,8 +4,6 @@ Thin: load, check access, call a service, render. A refusal is shown next to its
 service's status (422, 409), so the request is rolled back and nothing is half-saved."""
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal, format_time, gettext as _, ngettext
 from sqlalchemy import func, select
@@ -15,8 +13,9 @@ from core.audit.reads import no_personal_data, reads
 from core.errors import ServiceError
 from core.extensions import db
 from core.forms import submit
+from core.pagination import page_number
 from core.groups import services
-from core.fields import ActionForm
+from core.fields import ActionForm, form_ids
 from core.groups.forms import GroupForm, MeetingForm, VolunteerChoiceForm
 from core.groups.models import MEETING_KINDS, GroupMeeting, GroupMeetingParticipant, VolunteerGroup, volunteer_group_member
 from core.volunteers import services as volunteers
@@ -38,16 +37,6 @@ bp.context_processor(_helpers)
 volunteer_groups_bp.context_processor(_helpers)
 
 
-class Pagination:
-    """What the ``pager`` macro needs, for a page of a list whose total is known."""
-
-    def __init__(self, page: int, per_page: int, total: int):
-        self.page, self.per_page, self.total = page, per_page, total
-        self.pages = max(1, math.ceil(total / per_page))
-        self.has_prev, self.has_next = page > 1, page < self.pages
-        self.prev_num, self.next_num = page - 1, page + 1
-
-
 # ---- meetings ----------------------------------------------------------------------------------
 
 @bp.route("/")
@@ -58,12 +47,11 @@ def index():
     kind = kind if kind in MEETING_KINDS else ""
     when = request.args.get("when", "")
     when = when if when in WHEN else ""
-    page = max(request.args.get("page", 1, type=int), 1)
-    per_page = current_app.config["PAGE_SIZE"]
     upcoming = {"upcoming": True, "past": False}.get(when)
-    rows, total = services.list_meetings(kind=kind or None, upcoming=upcoming, page=page, per_page=per_page)
-    return render_template("groups/index.html", rows=rows, total=total, kind=kind, when=when,
-                           pagination=Pagination(page, per_page, total), today=volunteers.today(),
+    page = services.list_meetings(kind=kind or None, upcoming=upcoming, page=page_number(request.args),
+                                  per_page=current_app.config["PAGE_SIZE"])
+    return render_template("groups/index.html", rows=page.items, total=page.total, kind=kind, when=when,
+                           pagination=page, today=volunteers.today(),
                            filters={k: v for k, v in (("kind", kind), ("when", when)) if v})
 
 
@@ -189,8 +177,8 @@ def attendance(meeting_id: int):
     sheet = [(v, p.attended) for p, v in participants]
     walk_ins = set()
     if outcome.error is not None:  # show what was ticked, not what is stored
-        ticked = {int(v) for v in request.form.getlist("came") if v.isdigit()}
-        walk_ins = {int(v) for v in request.form.getlist("walk_in") if v.isdigit()}
+        ticked = set(form_ids(request.form.getlist("came")))
+        walk_ins = set(form_ids(request.form.getlist("walk_in")))
         sheet = [(v, v.id in ticked) for v, _came in sheet]
     listed = {v.id for v, _came in sheet}
     others = [(vid, label) for vid, label in _volunteer_choices() if vid not in listed]
@@ -199,11 +187,9 @@ def attendance(meeting_id: int):
 
 
 def _ids(values) -> list[int]:
-    ids = []
-    for value in values:
-        if not str(value).isdigit():
-            raise ServiceError(_("Unknown volunteer."), field="attendance")
-        ids.append(int(value))
+    ids = form_ids(values)
+    if None in ids:
+        raise ServiceError(_("Unknown volunteer."), field="attendance")
     return ids
 
 

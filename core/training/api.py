@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from core.access import members
+from core.api_base import Blueprint, document_errors
 from core.audit.reads import no_personal_data, reads
 from core.errors import NotFound
 from core.training import schemas, services
 from core.training.models import ENROLLED, WAITING
 from core.volunteers import services as volunteers
-from core.volunteers.api import document_errors
 
 blp = Blueprint("training_api", __name__, url_prefix="/api/v1/<tenant>/courses", description="Courses: sessions, enrolment, attendance")
 

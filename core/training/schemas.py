@@ -9,18 +9,18 @@ from marshmallow import fields, validate
 
 from core.training.models import ENROLLED, WAITING, WITHDRAWN
 from core.training.services import MAX_PARTICIPANTS, MAX_SESSION_HOURS
-from core.volunteers.schemas import TOO_LONG, LoadSchema, max_length, object_id, text
+from core.schemas import TOO_LONG, LoadSchema, LocalTime, PatchSchema, StrictBoolean, UtcDateTime, max_length, object_id, text, whole_number
 
 ENROLLMENT_STATES = (ENROLLED, WAITING, WITHDRAWN)
 
 
 # ---- courses -----------------------------------------------------------------------------------
 
-class CoursePatchSchema(LoadSchema):
+class CoursePatchSchema(PatchSchema):
     title = fields.String(validate=max_length(120))
     description = text(4000)
     place = text(200, metadata={"description": "Where the course is held; the default place of its sessions"})
-    max_participants = fields.Integer(strict=True, allow_none=True, metadata={
+    max_participants = whole_number(allow_none=True, metadata={
         "minimum": 1, "maximum": MAX_PARTICIPANTS,
         "description": "Places on the course; when they are taken, new enrolments go on the waiting list. "
                        "Empty: no limit"})
@@ -33,10 +33,10 @@ class CourseCreateSchema(CoursePatchSchema):
 class CourseSummarySchema(ma.Schema):
     id = fields.Integer()
     title = fields.String()
-    place = fields.String()
-    max_participants = fields.Integer()
-    first_on = fields.Date(metadata={"description": "The day of the first session"})
-    last_on = fields.Date(metadata={"description": "The day of the last session"})
+    place = fields.String(allow_none=True)
+    max_participants = fields.Integer(allow_none=True)
+    first_on = fields.Date(allow_none=True, metadata={"description": "The day of the first session"})
+    last_on = fields.Date(allow_none=True, metadata={"description": "The day of the last session"})
     session_count = fields.Integer()
     enrolled = fields.Integer(metadata={"description": "Volunteers with a place"})
     completed = fields.Integer(metadata={"description": "Volunteers who completed the course"})
@@ -51,9 +51,9 @@ class SessionAttendanceSchema(ma.Schema):
 class CourseSessionSchema(ma.Schema):
     id = fields.Integer()
     on = fields.Date()
-    starts_at = fields.Time()
+    starts_at = fields.Time(allow_none=True)
     hours = fields.Float()
-    place = fields.String()
+    place = fields.String(allow_none=True)
     attendance = fields.List(fields.Nested(SessionAttendanceSchema), metadata={"description": "What is registered"})
 
 
@@ -61,16 +61,16 @@ class EnrollmentSchema(ma.Schema):
     volunteer_id = fields.Integer()
     volunteer_name = fields.String(attribute="volunteer.name")
     state = fields.String(metadata={"enum": list(ENROLLMENT_STATES)})
-    enrolled_at = fields.DateTime(metadata={"description": "UTC; the waiting list is served in this order"})
-    completed_on = fields.Date(metadata={"description": "Set by the tenant's completion rule from attendance"})
+    enrolled_at = UtcDateTime(metadata={"description": "UTC; the waiting list is served in this order"})
+    completed_on = fields.Date(allow_none=True, metadata={"description": "Set by the tenant's completion rule from attendance"})
 
 
 class CourseSchema(ma.Schema):
     id = fields.Integer()
     title = fields.String()
-    description = fields.String()
-    place = fields.String()
-    max_participants = fields.Integer()
+    description = fields.String(allow_none=True)
+    place = fields.String(allow_none=True)
+    max_participants = fields.Integer(allow_none=True)
     sessions = fields.List(fields.Nested(CourseSessionSchema))
     enrollments = fields.List(fields.Nested(EnrollmentSchema))
 
@@ -79,7 +79,7 @@ class CourseSchema(ma.Schema):
 
 class CourseSessionInSchema(LoadSchema):
     on = fields.Date(required=True)
-    starts_at = fields.Time(allow_none=True, metadata={"description": "HH:MM"})
+    starts_at = LocalTime(allow_none=True, metadata={"description": "HH:MM"})
     hours = fields.Decimal(required=True, metadata={"minimum": 0.5, "maximum": float(MAX_SESSION_HOURS)})
     place = text(200, metadata={"description": "Default: the course's place"})
 
@@ -100,7 +100,7 @@ class WithdrawalSchema(ma.Schema):
 
 class SessionAttendanceItemSchema(LoadSchema):
     volunteer_id = object_id(required=True)
-    attended = fields.Boolean(required=True, truthy={True}, falsy={False})
+    attended = StrictBoolean(required=True)
 
 
 def _no_repeated_volunteers(items):

@@ -13,7 +13,7 @@ from core.errors import ServiceError
 from core.extensions import db
 from core.forms import submit
 from core.training import services
-from core.fields import ActionForm
+from core.fields import ActionForm, form_ids
 from core.training.forms import CourseForm, EnrollForm, SessionForm
 from core.training.models import ENROLLED, WAITING, CourseEnrollment, CourseSession, SessionAttendance
 from core.volunteers import services as volunteers
@@ -208,18 +208,16 @@ def attendance(course_id: int, session_id: int):
         return redirect(url_for("training.detail", course_id=course.id, _anchor="participants"))
     sheet = services.attendance_sheet(session)
     if outcome.error is not None:  # show what was ticked, not what is stored
-        ticked = {int(v) for v in request.form.getlist("came") if v.isdigit()}
+        ticked = set(form_ids(request.form.getlist("came")))
         sheet = [(v, v.id in ticked) for v, _came in sheet]
     return render_template("training/attendance.html", course=course, session=session, sheet=sheet, form=form,
                            future=session.on > volunteers.today()), outcome.status
 
 
 def _ids(values) -> list[int]:
-    ids = []
-    for value in values:
-        if not str(value).isdigit():
-            raise ServiceError(_("Unknown volunteer."), field="attendance")
-        ids.append(int(value))
+    ids = form_ids(values)
+    if None in ids:
+        raise ServiceError(_("Unknown volunteer."), field="attendance")
     return ids
 
 

@@ -6,54 +6,17 @@ error handler; the request's single commit happens after a successful response.
 """
 from __future__ import annotations
 
-import http
-from contextlib import contextmanager
-
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from core.access import members
+from core.api_base import Blueprint, document_errors, errors_as
 from core.audit.reads import LIST, own_data, reads
-from core.errors import NotFound, ServiceError
+from core.errors import NotFound
 from core.volunteers import schemas, services
 
 blp = Blueprint("volunteers_api", __name__, url_prefix="/api/v1/<tenant>/volunteers", description="Volunteers: profile, status, screening, eligibility")
-
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
-
-# The error responses every tenant resource can give (the contract's error body, see
-# core.api_base.ContractErrorSchema): no or a revoked token, not a member / no such item.
-COMMON_ERRORS = (401, 404)
-
-
-def document_errors(blueprint: Blueprint, *codes: int):
-    """Document error responses of an endpoint in the OpenAPI document with the contract's error
-    schema (flask-smorest registers one response component per HTTP status). 422 for an invalid
-    body is added by ``@blp.arguments`` itself; pass it here for endpoints without a body whose
-    service can refuse."""
-
-    def decorator(func):
-        for status in sorted(set(COMMON_ERRORS + codes), reverse=True):
-            func = blueprint.alt_response(status, response=http.HTTPStatus(status).name)(func)
-        return func
-
-    return decorator
-
-
-@contextmanager
-def errors_as(**fields: str):
-    """Name a service's field errors after the request's fields (``errors_as(status="to_status")``):
-    the services are shared with the web forms, whose fields may be named otherwise."""
-    try:
-        yield
-    except ServiceError as error:
-        for theirs, ours in fields.items():
-            if theirs in error.errors:
-                error.errors.setdefault(ours, []).extend(error.errors.pop(theirs))
-        raise
 
 
 def _dump_screening(screening):
@@ -67,7 +30,7 @@ class Volunteers(MethodView):
     @reads("volunteer", action=LIST, criteria=("status", "channel", "page", "page_size"), search=("q",))
     @blp.arguments(schemas.VolunteerListArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, schemas.VolunteerSummarySchema(many=True))
-    @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @blp.paginate()
     @document_errors(blp, 403)
     def get(self, pagination_parameters, q=None, status=None, channel=None):
         """List volunteers, by name; filter by a part of the name or e-mail, status and channel.

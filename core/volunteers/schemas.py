@@ -9,55 +9,19 @@ OpenAPI document shows their limits through ``metadata``.
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from core.schemas import TOO_LONG, LoadSchema, PatchSchema, UtcDateTime, code, max_length, one_of, text, whole_number
 from core.settings import MAX_CAPACITY
 from core.volunteers.models import EDUCATIONS, EMPLOYMENT_SECTORS, GENDERS, SCREENING_KINDS, VolunteerStatus
 from core.volunteers.services import LIST_LIMIT, TEXT_LIMITS
 
 STATUSES = tuple(s.value for s in VolunteerStatus)
 
-# Messages of marshmallow's validators, lazily translated so that the caller's language is used
-# when the validator formats them (the msgids are marshmallow's own, see core/i18n_messages.py).
-TOO_LONG = _l("Longer than maximum length {max}.")
-ONE_OF = _l("Must be one of: {choices}.")
-AT_LEAST = _l("Must be greater than or equal to {min}.")
-
-
-def max_length(n: int) -> validate.Length:
-    return validate.Length(max=n, error=TOO_LONG)
-
-
-def one_of(choices) -> validate.OneOf:
-    return validate.OneOf(tuple(choices), error=ONE_OF)
-
-
-def text(n: int, **kwargs) -> fields.String:
-    """An optional text of at most ``n`` characters (``null`` clears it)."""
-    kwargs.setdefault("allow_none", True)
-    return fields.String(validate=max_length(n), **kwargs)
-
-
-def code(choices, **kwargs) -> fields.String:
-    kwargs.setdefault("allow_none", True)
-    return fields.String(validate=one_of(choices), **kwargs)
-
-
-def object_id(**kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, error=AT_LEAST), **kwargs)
-
-
-class LoadSchema(ma.Schema):
-    """Base of every request body: a field the API does not know is an error, never ignored."""
-
-    class Meta:
-        unknown = ma.RAISE
-
 
 # ---- volunteers --------------------------------------------------------------------------------
 
-class VolunteerPatchSchema(LoadSchema):
+class VolunteerPatchSchema(PatchSchema):
     """The profile fields a coordinator may set; every field is optional (PATCH)."""
 
     name = fields.String(validate=max_length(TEXT_LIMITS["name"]))
@@ -80,7 +44,7 @@ class VolunteerPatchSchema(LoadSchema):
     education = code(EDUCATIONS)
     recruitment_channel = text(40, metadata={"description": "A recruitment channel code of the tenant (the defaults and "
                                                             "those its plugins add)"})
-    capacity = fields.Integer(strict=True, allow_none=True, metadata={
+    capacity = whole_number(allow_none=True, metadata={
         "minimum": 0, "maximum": MAX_CAPACITY,
         "description": "How many young people at once; empty: the tenant's default"})
     recruited_on = fields.Date(allow_none=True, metadata={"description": "First contact; default today"})
@@ -100,33 +64,33 @@ class VolunteerSummarySchema(ma.Schema):
     """A row of the list: contact and status, not the profile."""
 
     id = fields.Integer()
-    external_id = fields.String()
+    external_id = fields.String(allow_none=True)
     name = fields.String()
-    email = fields.String()
-    phone = fields.String()
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
     status = fields.String(metadata={"enum": list(STATUSES)})
     status_since = fields.Date()
-    recruitment_channel = fields.String()
+    recruitment_channel = fields.String(allow_none=True)
     capacity = fields.Integer()
     recruited_on = fields.Date()
-    left_on = fields.Date()
+    left_on = fields.Date(allow_none=True)
 
 
 class VolunteerSchema(VolunteerSummarySchema):
     """A volunteer's record: the profile, recruitment, capacity and status."""
 
-    postcode = fields.String()
-    gender = fields.String(metadata={"enum": list(GENDERS)})
-    birth_date = fields.Date()
-    background = fields.String()
+    postcode = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True, metadata={"enum": [*GENDERS, None]})
+    birth_date = fields.Date(allow_none=True)
+    background = fields.String(allow_none=True)
     languages = fields.List(fields.String())
     interests = fields.List(fields.String())
-    work_background = fields.String()
-    competences = fields.String()
-    wishes = fields.String()
-    reservations = fields.String()
-    employment_sector = fields.String(metadata={"enum": list(EMPLOYMENT_SECTORS)})
-    education = fields.String(metadata={"enum": list(EDUCATIONS)})
+    work_background = fields.String(allow_none=True)
+    competences = fields.String(allow_none=True)
+    wishes = fields.String(allow_none=True)
+    reservations = fields.String(allow_none=True)
+    employment_sector = fields.String(allow_none=True, metadata={"enum": [*EMPLOYMENT_SECTORS, None]})
+    education = fields.String(allow_none=True, metadata={"enum": [*EDUCATIONS, None]})
 
 
 # ---- status ------------------------------------------------------------------------------------
@@ -139,11 +103,11 @@ class StatusChangeInSchema(LoadSchema):
 
 class StatusChangeSchema(ma.Schema):
     id = fields.Integer()
-    from_status = fields.String(metadata={"enum": list(STATUSES)})
+    from_status = fields.String(allow_none=True, metadata={"enum": [*STATUSES, None]})
     to_status = fields.String(metadata={"enum": list(STATUSES)})
     on = fields.Date()
-    note = fields.String()
-    at = fields.DateTime(metadata={"description": "When it was recorded (UTC)"})
+    note = fields.String(allow_none=True)
+    at = UtcDateTime(metadata={"description": "When it was recorded (UTC)"})
 
 
 # ---- screening ---------------------------------------------------------------------------------
@@ -159,7 +123,7 @@ class ScreeningSchema(ma.Schema):
     kind = fields.String(metadata={"enum": list(SCREENING_KINDS)})
     obtained_on = fields.Date()
     valid_until = fields.Date(metadata={"description": "obtained_on plus the tenant's validity in months"})
-    note = fields.String()
+    note = fields.String(allow_none=True)
 
 
 # ---- eligibility -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
 from core.hooks import current_hooks
 from core.hooks.types import Finding
+from core.pagination import paginate
 from core.settings import MAX_CAPACITY, tenant_setting
 from core.training.models import ENROLLED, WAITING, CourseEnrollment
 from core.training.queries import completed_volunteer_ids
@@ -378,12 +379,10 @@ def volunteer_query(search: str | None = None, status: str | None = None, channe
 def list_volunteers(*, search=None, status=None, channel=None, page=1, per_page=50):
     """One page of volunteers (two queries: the count and the page)."""
     stmt = volunteer_query(search, status, channel)
-    result = db.paginate(stmt, page=page, per_page=per_page, max_per_page=200, error_out=False, count=False)
-    # Counted on the entity's own column, not as paginate does (a count over a subquery of the
-    # select): a statement whose only entity hides in a subquery passes the tenant filter of
-    # core.tenancy unscoped, and would count every municipality's volunteers.
-    result.total = db.session.scalar(stmt.with_only_columns(func.count(Volunteer.id)).order_by(None))
-    return result
+    # Counted on the entity's own column, not over a subquery of the select: a statement whose only
+    # entity hides in a subquery passes the tenant filter of core.tenancy unscoped, and would count
+    # every municipality's volunteers.
+    return paginate(stmt, stmt.with_only_columns(func.count(Volunteer.id)).order_by(None), page=page, per_page=per_page)
 
 
 def waiting_list() -> list[Volunteer]:

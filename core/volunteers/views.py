@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,6 +21,7 @@ from core.audit.reads import LIST, no_personal_data, own_data, reads
 from core.codes import recruitment_channels
 from core.extensions import db
 from core.forms import submit
+from core.pagination import page_number
 from core.i18n import translated
 from core.groups.services import MEETING_KIND_LABELS, volunteer_meetings
 from core.training import services as training
@@ -33,7 +34,6 @@ from core.volunteers.recruitment import STAGE_LABELS, STAGES, recruitment_overvi
 bp = Blueprint("volunteers", __name__, url_prefix="/<tenant>/volunteers", template_folder="templates")
 mentor_bp = Blueprint("mentor", __name__, url_prefix="/<tenant>/me", template_folder="templates")
 
-PER_PAGE = 50
 ENROLLMENT_LABELS = {ENROLLED: _l("Has a place"), WAITING: _l("On the waiting list"), WITHDRAWN: _l("Withdrawn")}
 FORM_FIELDS = tuple(name for name in services.PROFILE_FIELDS if name != "external_id")
 
@@ -63,9 +63,8 @@ def index():
     status = request.args.get("status", "")
     status = status if status in services.STATUS_LABELS else ""
     channel = request.args.get("channel", "")[:40]
-    page_number = max(request.args.get("page", 1, type=int), 1)
     page = services.list_volunteers(search=search or None, status=status or None, channel=channel or None,
-                                    page=page_number, per_page=PER_PAGE)
+                                    page=page_number(request.args), per_page=current_app.config["PAGE_SIZE"])
     filters = {key: value for key, value in (("q", search), ("status", status), ("channel", channel)) if value}
     return render_template("volunteers/index.html", page=page, search=search, status=status, channel=channel,
                            filters=filters, **_labels())
