@@ -49,8 +49,10 @@ def mentorkorps_intake_criteria(tenant):
 
 
 @hookimpl(trylast=True)
-def mentorkorps_score_candidate(tenant, referral, volunteer):
-    return []
+def mentorkorps_scoring_criteria(tenant):
+    from core.matching.criteria import default_criteria  # numpy and scipy only when matching runs
+
+    return default_criteria()
 
 
 @hookimpl(trylast=True)

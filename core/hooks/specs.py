@@ -62,21 +62,32 @@ def mentorkorps_intake_criteria(tenant):
 
 
 @hookspec
-def mentorkorps_score_candidate(tenant, referral, volunteer):
-    """Gather the parts of a candidate volunteer's score for a referral.
+def mentorkorps_scoring_criteria(tenant):
+    """Gather the criteria that score young people against mentors, once per scoring run.
 
     :param tenant: the municipality.
-    :param referral: the referral being matched.
-    :param volunteer: one eligible candidate.
-    :return: a list of :class:`core.hooks.types.ScorePart`; the score is their sum and each
-        part's reason is shown to the coordinator.
+    :return: a list of :class:`core.hooks.types.ScoringCriterion`. Each criterion's ``score(young,
+        mentors)`` is called once per run with the :class:`core.matching.scoring.Features` of R young
+        people and V mentors and returns an R×V numpy array of points (times ``weight``; the total is
+        the sum over every criterion). ``explain(young_row, mentor_row, points)`` words one pair for
+        the candidates shown (a reason, or ``None``). ``blocks(young, mentors)``, if given, returns
+        an R×V bool array of pairs that may not be matched. No hook is called once per pair. The
+        first criterion of a key wins, so a plugin replaces a default by using its key. The
+        defaults: shared interests, shared languages other than Danish, nearby postcode, age gap,
+        the young person's wish about the mentor's gender (``core/matching/criteria.py``).
 
     Example::
 
         @hookimpl
-        def mentorkorps_score_candidate(tenant, referral, volunteer):
-            shared = set(referral.citizen.interests) & set(volunteer.interests)
-            return [ScorePart(5 * len(shared), _l("Shares interests: %(i)s", i=", ".join(shared)))]
+        def mentorkorps_scoring_criteria(tenant):
+            def score(young, mentors):
+                return 2.0 * shared_counts(young, mentors, "interests")
+
+            def explain(young_row, mentor_row, points):
+                shared = young_row.shared(mentor_row, "interests")
+                return _l("Shares %(i)s", i=", ".join(shared)) if shared else None
+
+            return [ScoringCriterion("interests", _l("Shared interests"), score, explain)]
     """
 
 

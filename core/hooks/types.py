@@ -51,6 +51,27 @@ class ScorePart:
 
 
 @dataclass(frozen=True)
+class ScoringCriterion:
+    """One criterion of matching, computed for many young people against many mentors at once.
+
+    ``score(young, mentors)`` gets two :class:`core.matching.scoring.Features` (R young people, V
+    mentors) and returns an R×V array of floats (numpy), before ``weight``; ``NaN`` counts as 0.
+    ``explain(young_row, mentor_row, points)`` words one pair's part for the candidates shown (the
+    rows are :class:`core.matching.scoring.Person`, ``points`` the weighted part) and returns the
+    reason, or ``None`` to show nothing. ``blocks(young, mentors)``, if given, returns an R×V bool
+    array: ``True`` = this pair may not be matched. The criterion's ``key`` is unique per run: the
+    first criterion with a key wins (a municipality's before a plugin's before the defaults'), so a
+    plugin replaces a default criterion by using its key."""
+
+    key: str
+    label: Any
+    score: Callable[..., Any]
+    explain: Callable[..., Any] | None
+    weight: float = 1.0
+    blocks: Callable[..., Any] | None = None
+
+
+@dataclass(frozen=True)
 class MenuItem:
     """An entry of the main navigation. ``endpoint`` is built with ``url_for`` for the tenant."""
 

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from core.defaults import END_REASONS, OUTCOME_CODES, RECRUITMENT_CHANNELS
 from core.hooks import hooks_for
-from core.hooks.types import Code, Finding, IntakeCriterion, MenuItem, ReportDefinition, Rule, ScorePart
+from core.hooks.types import Code, Finding, IntakeCriterion, MenuItem, ReportDefinition, Rule, ScoringCriterion
 from core.platform.services import set_plugin_enabled
 from tests.conftest import login
 from tests.core.helpers import make_plugin
@@ -78,18 +78,36 @@ def test_mentorkorps_intake_criteria_are_gathered(install, tenants):
 
 # ---- matching -------------------------------------------------------------------------------
 
-def test_mentorkorps_score_candidate_parts_are_gathered_with_the_arguments(install, tenants):
-    referral = SimpleNamespace(interests={"football", "music"})
-    volunteer = SimpleNamespace(id=7, interests={"music", "chess"})
+def test_mentorkorps_scoring_criteria_are_gathered_once_beside_the_defaults(install, tenants):
+    import numpy as np
 
-    def shared_interests(tenant, referral, volunteer):
-        shared = sorted(referral.interests & volunteer.interests)
-        return [ScorePart(5 * len(shared), f"{tenant.slug}: shares {', '.join(shared)}")]
+    from core.matching.scoring import Features, score, shared_counts
 
-    install(mentorkorps_score_candidate=shared_interests)
-    parts = flat(hooks_for(tenants.with_plugin).mentorkorps_score_candidate(referral=referral, volunteer=volunteer))
-    assert parts == [ScorePart(5, "testby: shares music")]
-    assert flat(hooks_for(tenants.without).mentorkorps_score_candidate(referral=referral, volunteer=volunteer)) == []
+    calls = []
+
+    def music_counts_double(young, mentors):
+        calls.append((len(young), len(mentors)))
+        return 2.0 * shared_counts(young, mentors, "interests")
+
+    def explain(young_row, mentor_row, points):
+        return f"shares {', '.join(young_row.shared(mentor_row, 'interests'))}"
+
+    mine = ScoringCriterion("interests", "Shared interests", music_counts_double, explain)
+    install(mentorkorps_scoring_criteria=lambda tenant: [mine] if tenant.slug == "testby" else None)
+    with_plugin = flat(hooks_for(tenants.with_plugin).mentorkorps_scoring_criteria())
+    assert with_plugin[0] is mine
+    default_keys = ["interests", "languages", "nearby", "age_gap", "gender_wish"]
+    assert [c.key for c in with_plugin[1:]] == default_keys
+    assert [c.key for c in flat(hooks_for(tenants.also_with_plugin).mentorkorps_scoring_criteria())] == default_keys
+    assert [c.key for c in flat(hooks_for(tenants.without).mentorkorps_scoring_criteria())] == default_keys
+
+    young = Features([1, 2], interests=[["football", "music"], ["chess"]])
+    mentors = Features([7, 8, 9], interests=[["Music"], ["chess", "music"], []])
+    scoring = score(young, mentors, with_plugin)  # the plugin's "interests" replaces the default's
+    assert calls == [(2, 3)]  # once for the whole matrix, not once per pair
+    assert np.array_equal(scoring.parts["interests"], [[2, 2, 0], [0, 2, 0]])
+    assert scoring.explain(0, 0)[0] == {"key": "interests", "label": "Shared interests", "points": 2.0,
+                                        "reason": "shares music"}
 
 
 def test_mentorkorps_rank_candidates_plugin_order_wins_and_none_defers(install, tenants):
