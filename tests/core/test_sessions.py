@@ -133,9 +133,12 @@ def test_a_user_made_inactive_by_any_means_is_refused_at_once(app, client, tenan
     """The loader itself checks the user (joined in the same query), not only the services."""
     user = user_factory(tenant, "coordinator")
     login(client, user, tenant)
+    token = _decoded(app, _cookie(client))["_user_id"]
     user.active = False
     db.session.commit()
     assert not _signed_in(client, tenant)
+    with app.test_request_context(f"/{tenant.slug}/"):
+        assert services.user_for_session(token) is None  # the loader, not only Flask-Login's is_active
     user.active = True
     db.session.commit()
     assert _signed_in(client, tenant)  # the session itself was not revoked
