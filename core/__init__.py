@@ -139,6 +139,11 @@ def _register_blueprints(app: Flask) -> None:
     from core.audit import views as audit_views
 
     app.register_blueprint(audit_views.bp)
+    from core.referrals import api as referrals_api, views as referrals_views
+
+    app.register_blueprint(referrals_views.bp)
+    csrf.exempt(referrals_api.blp)
+    api.register_blueprint(referrals_api.blp)
     for blp in (accounts_api.blp, volunteers_api.blp, training_api.blp, groups_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)

@@ -37,6 +37,29 @@ OUTCOME_CODES = [
     Code("none", _l("No outcome")),
 ]
 
+REFERRAL_SOURCES = [
+    Code("jobcenter", _l("Jobcenter")),
+    Code("school", _l("School or education")),
+    Code("guidance", _l("Guidance counsellor")),
+    Code("social_services", _l("Social services")),
+    Code("self", _l("The young person themselves")),
+    Code("other", _l("Other")),
+]
+
+REFERRAL_SITUATIONS = [
+    Code("in_education", _l("In education")),
+    Code("cash_benefit", _l("Cash benefit")),
+    Code("education_benefit", _l("Education benefit")),
+    Code("sick_leave", _l("Sick leave")),
+    Code("other", _l("Other")),
+]
+
+CONSENT_TEXT = Code("core-1", _l(
+    "I agree that the municipality's mentor corps receives this referral and stores what it says about me, "
+    "so that a volunteer mentor can be found for me. Once I have a mentor, the mentor sees my first name, "
+    "my age, the contact details I agree to share and the goals we agree on. I can withdraw my consent at "
+    "any time; the mentor then no longer sees anything about me."))
+
 
 @hookimpl(trylast=True)
 def mentorkorps_target_group_rules(tenant):
@@ -46,6 +69,21 @@ def mentorkorps_target_group_rules(tenant):
 @hookimpl(trylast=True)
 def mentorkorps_intake_criteria(tenant):
     return []
+
+
+@hookimpl(trylast=True)
+def mentorkorps_referral_sources(tenant):
+    return REFERRAL_SOURCES
+
+
+@hookimpl(trylast=True)
+def mentorkorps_referral_situations(tenant):
+    return REFERRAL_SITUATIONS
+
+
+@hookimpl(trylast=True)
+def mentorkorps_consent_text(tenant):
+    return CONSENT_TEXT
 
 
 @hookimpl(trylast=True)
@@ -94,6 +132,9 @@ def mentorkorps_menu_items(tenant, user, role):
         MenuItem("courses", _l("Courses"), "training.index", roles=coordinator, order=20),
         MenuItem("group_meetings", _l("Group meetings"), "groups.index", roles=coordinator, order=30),
         MenuItem("recruitment", _l("Recruitment"), "volunteers.recruitment", roles=coordinator, order=40),
+        MenuItem("intake", _l("Intake"), "referrals.intake_queue", roles=coordinator, order=5),
+        MenuItem("refer", _l("Refer a young person"), "referrals.create", roles=frozenset({"caseworker"}), order=10),
+        MenuItem("my_referrals", _l("My referrals"), "referrals.mine", roles=frozenset({"caseworker"}), order=20),
         MenuItem("settings", _l("Settings"), "tenant_settings.edit", roles=coordinator, order=90),
         MenuItem("my_profile", _l("My profile"), "mentor.profile", roles=frozenset({"mentor"}), order=10),
     ]

@@ -56,6 +56,56 @@ def mentorkorps_intake_criteria(tenant):
     """
 
 
+@hookspec
+def mentorkorps_referral_sources(tenant):
+    """Gather the sources a referral can come from (who sent the young person).
+
+    :param tenant: the municipality.
+    :return: a list of :class:`core.hooks.types.Code`. The defaults are the codes of the import
+        format (jobcenter, school, guidance, social_services, self, other); a plugin adds its own.
+        A later plugin's label for an existing key is ignored.
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_referral_sources(tenant):
+            return [Code("youth_club", _l("Youth club"))]
+    """
+
+
+@hookspec
+def mentorkorps_referral_situations(tenant):
+    """Gather the situations a young person can be in when referred.
+
+    :param tenant: the municipality.
+    :return: a list of :class:`core.hooks.types.Code`. The defaults are the codes of the import
+        format (in_education, cash_benefit, education_benefit, sick_leave, other).
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_referral_situations(tenant):
+            return [Code("flex_job", _l("Flex job"))]
+    """
+
+
+@hookspec(firstresult=True)
+def mentorkorps_consent_text(tenant):
+    """Provide the consent text the young person agrees to, with its version.
+
+    :param tenant: the municipality.
+    :return: a :class:`core.hooks.types.Code` whose ``key`` is the version (recorded with every
+        consent) and whose ``label`` is the text shown on the referral form; ``None`` defers to the
+        default.
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_consent_text(tenant):
+            return Code("middelfart-2026-1", _l("I agree that Middelfart Kommune ..."))
+    """
+
+
 # --------------------------------------------------------------------------------------------
 # Matching
 # --------------------------------------------------------------------------------------------
@@ -256,6 +306,33 @@ def mentorkorps_referral_created(tenant, referral):
         @hookimpl
         def mentorkorps_referral_created(tenant, referral):
             db.session.add(NetworkQuestion(referral_id=referral.id))
+    """
+
+
+@hookspec
+def mentorkorps_referral_decided(tenant, referral):
+    """Told after the coordinator accepted or rejected a referral at intake (``referral.decision``
+    is ``accept`` or ``reject``, ``referral.status`` ``accepted`` or ``rejected``).
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_referral_decided(tenant, referral):
+            if referral.decision == "accept":
+                db.session.add(WelcomeLetter(referral_id=referral.id))
+    """
+
+
+@hookspec
+def mentorkorps_consent_withdrawn(tenant, referral):
+    """Told after the young person's consent was withdrawn: the referral is ``withdrawn`` and its
+    open matches are cancelled. A plugin removes or stops what it keeps about the young person.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_consent_withdrawn(tenant, referral):
+            NetworkQuestion.query.filter_by(referral_id=referral.id).delete()
     """
 
 

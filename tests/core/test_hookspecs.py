@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import pytest
 from markupsafe import Markup
 
-from core.defaults import END_REASONS, OUTCOME_CODES, RECRUITMENT_CHANNELS
+from core.defaults import (CONSENT_TEXT, END_REASONS, OUTCOME_CODES, RECRUITMENT_CHANNELS, REFERRAL_SITUATIONS,
+                           REFERRAL_SOURCES)
 from core.hooks import hooks_for
 from core.hooks.types import Code, Finding, IntakeCriterion, MenuItem, ReportDefinition, Rule, ScoringCriterion
 from core.platform.services import set_plugin_enabled
@@ -74,6 +75,29 @@ def test_mentorkorps_intake_criteria_are_gathered(install, tenants):
     install(mentorkorps_intake_criteria=lambda tenant: [criterion])
     assert flat(hooks_for(tenants.with_plugin).mentorkorps_intake_criteria()) == [criterion]
     assert flat(hooks_for(tenants.without).mentorkorps_intake_criteria()) == []
+
+
+@pytest.mark.parametrize("hook, defaults", [
+    ("mentorkorps_referral_sources", REFERRAL_SOURCES),
+    ("mentorkorps_referral_situations", REFERRAL_SITUATIONS),
+])
+def test_referral_code_hooks_gather_the_import_codes_and_the_plugins_codes(install, tenants, hook, defaults):
+    extra = Code("youth_club", "Youth club")
+    install(**{hook: lambda tenant: [extra]})
+    gathered = flat(getattr(hooks_for(tenants.with_plugin), hook)())
+    assert extra in gathered and all(code in gathered for code in defaults)
+    assert flat(getattr(hooks_for(tenants.without), hook)()) == list(defaults)
+    expected = {"mentorkorps_referral_sources": ["jobcenter", "school", "guidance", "social_services", "self", "other"],
+                "mentorkorps_referral_situations": ["in_education", "cash_benefit", "education_benefit", "sick_leave",
+                                                    "other"]}[hook]
+    assert [code.key for code in defaults] == expected  # CONTRACT.md section 3
+
+
+def test_mentorkorps_consent_text_plugin_answer_wins_and_none_defers(install, tenants):
+    install(mentorkorps_consent_text=only_for("testby", Code("testby-2", "I agree to Testby's terms")))
+    assert hooks_for(tenants.with_plugin).mentorkorps_consent_text() == Code("testby-2", "I agree to Testby's terms")
+    assert hooks_for(tenants.also_with_plugin).mentorkorps_consent_text() == CONSENT_TEXT
+    assert hooks_for(tenants.without).mentorkorps_consent_text().key == "core-1"
 
 
 # ---- matching -------------------------------------------------------------------------------
@@ -234,6 +258,17 @@ def test_mentorkorps_referral_created(install, tenants):
     hooks_for(tenants.without).mentorkorps_referral_created(referral=referral)
     assert calls == [(tenants.with_plugin, referral)]
     assert result == []  # nothing to return: an event's answers are not used
+
+
+@pytest.mark.parametrize("hook", ["mentorkorps_referral_decided", "mentorkorps_consent_withdrawn"])
+def test_referral_lifecycle_events(install, tenants, hook):
+    calls = []
+    install(**{hook: lambda tenant, referral: calls.append((tenant, referral))})
+    referral = SimpleNamespace(id=1)
+    result = getattr(hooks_for(tenants.with_plugin), hook)(referral=referral)
+    getattr(hooks_for(tenants.without), hook)(referral=referral)
+    assert calls == [(tenants.with_plugin, referral)]
+    assert result == []
 
 
 def test_mentorkorps_match_proposed(install, tenants):
