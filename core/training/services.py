@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
 from core.audit import services as audit
 from core.errors import Conflict, NotFound, ServiceError, raise_if
@@ -268,13 +268,26 @@ def attendance_sheet(session: CourseSession):
 
 
 def volunteer_courses(volunteer: Volunteer):
-    """A volunteer's enrolments with each course's sessions and their own attendance."""
-    enrollments = db.session.scalars(select(CourseEnrollment).where(CourseEnrollment.volunteer_id == volunteer.id)
-                                     .options(selectinload(CourseEnrollment.course).selectinload(Course.sessions))
-                                     .order_by(CourseEnrollment.enrolled_at.desc())).all()
-    attended = dict(db.session.execute(select(SessionAttendance.session_id, SessionAttendance.attended)
-                                       .where(SessionAttendance.volunteer_id == volunteer.id)).all())
-    return [(e, [(s, attended.get(s.id)) for s in e.course.sessions]) for e in enrollments]
+    """A volunteer's enrolments (newest first) with each course's sessions (in time order) and their
+    own attendance, in one query: ``[(enrollment, [(session, attended or None), ...]), ...]``. The
+    course of each enrolment comes with it (``enrollment.course`` is then read without a query: a
+    lazy load under the tenant filter would query even for an object already loaded)."""
+    rows = db.session.execute(
+        select(CourseEnrollment, CourseSession, SessionAttendance.attended)
+        .join(Course, Course.id == CourseEnrollment.course_id)
+        .outerjoin(CourseSession, CourseSession.course_id == Course.id)
+        .outerjoin(SessionAttendance, (SessionAttendance.session_id == CourseSession.id)
+                   & (SessionAttendance.volunteer_id == volunteer.id))
+        .where(CourseEnrollment.volunteer_id == volunteer.id)
+        .order_by(CourseEnrollment.enrolled_at.desc(), CourseEnrollment.id.desc(), CourseSession.on,
+                  CourseSession.starts_at, CourseSession.id)
+        .options(contains_eager(CourseEnrollment.course))).all()
+    history: dict[int, tuple] = {}
+    for enrollment, session, attended in rows:
+        sessions = history.setdefault(enrollment.id, (enrollment, []))[1]
+        if session is not None:
+            sessions.append((session, attended))
+    return list(history.values())
 
 
 # ---- read helpers of the REST API ----------------------------------------------------------------

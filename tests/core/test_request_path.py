@@ -84,3 +84,33 @@ def test_the_list_translates_its_labels_once_per_page_not_per_row(db, signed_in,
     page = signed_in.get(f"/{tenant.slug}/volunteers/").get_data(as_text=True)
     assert "Person 029" in page
     assert translations_on_the_list() == with_3
+
+
+def test_a_volunteers_course_history_is_one_query(app, db, tenant, count_queries):
+    from core.training import services as training
+
+    with tenant_context(tenant):
+        from core.volunteers import services
+
+        volunteer = services.create_volunteer({"name": "Kursist", "recruited_on": date(2026, 1, 5)})
+        other = services.create_volunteer({"name": "Anden", "recruited_on": date(2026, 1, 5)})
+        first = training.create_course({"title": "Første kursus"})
+        early, late = (training.add_session(first, date(2026, 3, day), 3) for day in (2, 9))
+        training.enroll(first, volunteer)
+        training.enroll(first, other)
+        training.register_attendance(early, {volunteer.id: True, other.id: False})
+        second = training.create_course({"title": "Andet kursus"})
+        training.enroll(second, volunteer)  # no sessions yet
+        db.session.commit()
+        volunteer_id, tenant_id = volunteer.id, tenant.id
+    db.session.expunge_all()  # nothing of it in the identity map: every row must come from the query
+
+    with tenant_context(db.session.get(type(tenant), tenant_id)):
+        volunteer = db.session.get(services.Volunteer, volunteer_id)
+        with count_queries() as queries:
+            history = training.volunteer_courses(volunteer)
+            titles = [enrollment.course.title for enrollment, _ in history]
+        assert len(queries) == 1, queries.statements
+        assert titles == ["Andet kursus", "Første kursus"]  # newest enrolment first
+        assert history[0][1] == []
+        assert [(s.on.day, came) for s, came in history[1][1]] == [(2, True), (9, None)]  # the other's absence is not theirs
