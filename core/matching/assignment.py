@@ -111,7 +111,6 @@ def assign(scoring: Scoring, slots: int = 1) -> Batch:
         raise ValueError("assign: slots must be at least 1")
     young, mentors = scoring.young, scoring.mentors
     total = scoring.total
-    work = total.copy()  # pairs already given are set to -inf here, round by round
     rows_n, mentors_n = total.shape
     free = (np.ones(mentors_n, dtype=np.int64) if mentors.free_capacity is None
             else np.maximum(mentors.free_capacity, 0).astype(np.int64))
@@ -119,37 +118,35 @@ def assign(scoring: Scoring, slots: int = 1) -> Batch:
     # A blocked pair costs more than every score difference of a whole round together, so the solver
     # first offers as many allowed pairs as it can, then the best of them.
     blocked_cost = (highest - lowest + 1.0) * (rows_n + 1) + max(abs(highest), abs(lowest))
-    # Tie-breaking: earlier rows and lower volunteer ids cost a little less.
-    row_nudge = TIE_BREAK / 2 * np.arange(rows_n) / max(rows_n, 1)
+    # The cost of every pair, once: minus the total, plus the tie-breaking nudges (earlier rows and
+    # lower volunteer ids cost a little less); blocked pairs, and pairs already given, cost blocked_cost.
+    cost_all = np.negative(total, dtype=np.float64)
+    cost_all += (TIE_BREAK / 2 * np.arange(rows_n) / max(rows_n, 1))[:, None]
     mentor_rank = np.empty(mentors_n, dtype=np.int64)
     mentor_rank[np.argsort(mentors.ids, kind="stable")] = np.arange(mentors_n)
-    mentor_nudge = TIE_BREAK / 2 * mentor_rank / max(mentors_n, 1)
+    cost_all += (TIE_BREAK / 2 * mentor_rank / max(mentors_n, 1))[None, :]
+    np.minimum(cost_all, blocked_cost, out=cost_all)  # -(-inf) = +inf: blocked
     chosen: list[list[int]] = [[] for _ in range(rows_n)]
 
     for _round in range(slots):
         open_mentors = np.flatnonzero(free > 0)
         if not len(open_mentors) or not rows_n:
             break
-        candidates = work if len(open_mentors) == mentors_n else work[:, open_mentors]
-        rows = np.flatnonzero(candidates.max(axis=1) > -np.inf)
+        open_costs = cost_all if len(open_mentors) == mentors_n else cost_all[:, open_mentors]
+        rows = np.flatnonzero(open_costs.min(axis=1) < blocked_cost)
         if not len(rows):
             break
         # The expanded columns: each open mentor once per free place, never more than there are rows.
         column_mentor = np.repeat(open_mentors, np.minimum(free[open_mentors], len(rows)))
-        cost = work[np.ix_(rows, column_mentor)].astype(np.float64)
-        usable = np.isfinite(cost)
-        np.negative(cost, out=cost)
-        cost += row_nudge[rows][:, None]
-        cost += mentor_nudge[column_mentor][None, :]
-        np.copyto(cost, blocked_cost, where=~usable)
+        cost = np.take(cost_all if len(rows) == rows_n else cost_all[rows], column_mentor, axis=1)
         picked_rows, picked_columns = linear_sum_assignment(cost)
         for r, c in zip(picked_rows.tolist(), picked_columns.tolist()):
-            if not usable[r, c]:
+            if cost[r, c] >= blocked_cost:
                 continue  # no allowed mentor was left for this row in this round
             i, j = int(rows[r]), int(column_mentor[c])
             chosen[i].append(j)
             free[j] -= 1
-            work[i, j] = -np.inf  # never the same mentor twice for one young person
+            cost_all[i, j] = blocked_cost  # never the same mentor twice for one young person
 
     batch = Batch(scoring=scoring, slots=slots)
     for i in range(rows_n):

@@ -27,7 +27,7 @@ import numpy as np
 from flask_babel import lazy_gettext as _l
 
 from core.hooks.types import ScoringCriterion
-from core.matching.scoring import Features, Person, pairwise_distance, shared_counts
+from core.matching.scoring import Features, Person, pairwise, shared_counts
 
 DANISH = frozenset({"dansk", "danish", "da"})
 MAX_SHARED_INTERESTS = 3
@@ -65,12 +65,13 @@ def languages_explain(young: Person, mentor: Person, points: float):
 
 # ---- the same or a nearby postcode ------------------------------------------------------------------
 
+def _nearby(young_postcode, mentor_postcode):
+    distance = np.abs(young_postcode - mentor_postcode)  # NaN (unknown) compares False: 0 points
+    return np.where(distance == 0, 1.0, np.where(distance <= NEARBY_POSTCODES, 0.5, 0.0))
+
+
 def nearby_score(young: Features, mentors: Features) -> np.ndarray:
-    distance = pairwise_distance(young.postcode_number, mentors.postcode_number)  # NaN compares False
-    points = (distance <= NEARBY_POSTCODES).astype(np.float32)
-    points += distance == 0
-    points *= 0.5
-    return points
+    return pairwise(young, mentors, "postcode_number", _nearby)
 
 
 def nearby_explain(young: Person, mentor: Person, points: float):
@@ -86,13 +87,13 @@ def nearby_explain(young: Person, mentor: Person, points: float):
 
 # ---- age gap ----------------------------------------------------------------------------------------
 
+def _age_gap(young_age, mentor_age):
+    points = (np.abs(young_age - mentor_age) - AGE_GAP_FREE_YEARS) * -AGE_GAP_POINTS_PER_YEAR
+    return np.fmax(np.fmin(points, 0.0), -1.0)  # fmin/fmax turn an unknown age (NaN) into 0 points
+
+
 def age_gap_score(young: Features, mentors: Features) -> np.ndarray:
-    points = pairwise_distance(young.age, mentors.age)
-    points -= AGE_GAP_FREE_YEARS
-    points *= -AGE_GAP_POINTS_PER_YEAR
-    np.fmin(points, 0.0, out=points)  # fmin/fmax turn an unknown age (NaN) into 0 points
-    np.fmax(points, -1.0, out=points)
-    return points
+    return pairwise(young, mentors, "age", _age_gap)
 
 
 def age_gap_explain(young: Person, mentor: Person, points: float):
@@ -103,17 +104,14 @@ def age_gap_explain(young: Person, mentor: Person, points: float):
 
 # ---- the young person's wish about the mentor's gender ----------------------------------------------
 
-def _codes(values: np.ndarray, categories: dict, missing: int) -> np.ndarray:
-    return np.fromiter((categories.get(v, missing) for v in values), dtype=np.int64, count=len(values))
+def _same_gender(wish, gender):
+    return np.vectorize(lambda w, g: bool(w) and w == g, otypes=[bool])(wish, gender)
 
 
 def gender_wish_score(young: Features, mentors: Features) -> np.ndarray:
     if young.gender_wish is None:
         return np.zeros((len(young), len(mentors)), dtype=np.float32)
-    categories = {value: n for n, value in enumerate(sorted({v for v in young.gender_wish if v}))}
-    wished = _codes(young.gender_wish, categories, -1)
-    gender = _codes(mentors.gender, categories, -2)  # -1 never equals -2: no wish matches nobody
-    return (wished[:, None] == gender[None, :]).astype(np.float32)
+    return pairwise(young, mentors, "gender_wish", _same_gender, mentor_column="gender")
 
 
 GENDER_WISH_REASONS = {

@@ -22,8 +22,10 @@ service module (the defaults plugin imports it through :mod:`core.matching.crite
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -35,7 +37,14 @@ TERM_FIELDS = ("languages", "interests")
 def normalise_term(term: Any) -> str:
     """The form in which two people's interests or languages are compared: trimmed, single spaces,
     case-folded (``" Fodbold "`` and ``"fodbold"`` are one interest)."""
-    return " ".join(str(term).split()).casefold()
+    return _forms(str(term))[1]
+
+
+@lru_cache(maxsize=8192)
+def _forms(text: str) -> tuple[str, str]:
+    """``(as written with single spaces, normalised)``; kept, since the same terms recur on many rows."""
+    spaced = " ".join(text.split())
+    return spaced, spaced.casefold()
 
 
 def postcode_number(postcode: Any) -> float:
@@ -53,14 +62,30 @@ def age_in_years(birth_date: date | None, on: date) -> float:
     return float(on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day)))
 
 
-def _terms(values: Iterable[Any] | None) -> tuple[str, ...]:
-    """The distinct terms of a list, in the person's own spelling and order (first spelling wins)."""
+def _terms(values: Iterable[Any] | str | None) -> tuple[str, ...]:
+    """The distinct terms of a list, in the person's own spelling and order (first spelling wins). A
+    JSON text (a column read without decoding) is decoded here, once per distinct text."""
+    if isinstance(values, str):
+        return _terms_of_json(values)
+    if not values:
+        return ()
+    return _distinct(tuple(str(v) for v in values))
+
+
+@lru_cache(maxsize=8192)
+def _terms_of_json(text: str) -> tuple[str, ...]:
+    values = json.loads(text)
+    return _distinct(tuple(str(v) for v in values or ()))
+
+
+@lru_cache(maxsize=8192)
+def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
     seen, kept = set(), []
-    for value in values or ():
-        key = normalise_term(value)
+    for value in values:
+        spaced, key = _forms(value)
         if key and key not in seen:
             seen.add(key)
-            kept.append(" ".join(str(value).split()))
+            kept.append(spaced)
     return tuple(kept)
 
 
@@ -131,6 +156,7 @@ class Features:
                 raise ValueError(f"features: column {name!r} has {len(column)} rows, not {n}")
         self._incidence: dict[str, tuple[dict[str, int], sparse.csr_array]] = {}
         self._position: dict[int, int] | None = None
+        self._distinct: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @staticmethod
     def _objects(values, n) -> np.ndarray:
@@ -165,6 +191,15 @@ class Features:
                       gender_wish=None if self.gender_wish is None else self.gender_wish[index],
                       free_capacity=None if self.free_capacity is None else int(self.free_capacity[index]),
                       columns={name: column[index] for name, column in self.columns.items()})
+
+    def distinct(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(distinct values, index of each row's value)`` of a column, built once and kept."""
+        if column not in self._distinct:
+            values = self.columns[column] if column in self.columns else getattr(self, column)
+            if values is None:
+                raise ValueError(f"features: no column {column!r} here")
+            self._distinct[column] = _distinct_values(np.asarray(values))
+        return self._distinct[column]
 
     def incidence(self, field: str) -> tuple[dict[str, int], sparse.csc_array]:
         """``(vocabulary, matrix)`` for ``"languages"`` or ``"interests"``: the vocabulary maps each
@@ -205,10 +240,34 @@ def shared_counts(young: Features, mentors: Features, field: str, exclude: Itera
     return product.toarray()
 
 
-def pairwise_distance(young_column: np.ndarray, mentor_column: np.ndarray) -> np.ndarray:
-    """R×V float32 ``|young - mentor|`` of two numeric columns (``NaN`` where either is unknown)."""
-    distance = np.subtract(young_column.astype(np.float32)[:, None], mentor_column.astype(np.float32)[None, :])
-    return np.abs(distance, out=distance)
+def _distinct_values(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(distinct values, index of each row's value)``; numbers through ``np.unique`` (all NaNs are
+    one value), other values (strings, ``None``) through a dict."""
+    if column.dtype != object:
+        return np.unique(column, return_inverse=True)
+    index: dict = {}
+    inverse = np.fromiter((index.setdefault(v, len(index)) for v in column), dtype=np.int64, count=len(column))
+    values = np.empty(len(index), dtype=object)
+    values[:] = list(index)
+    return values, inverse
+
+
+def pairwise(young: Features, mentors: Features, column: str, function, mentor_column: str | None = None) -> np.ndarray:
+    """R×V float32 ``function(young value, mentor value)`` of a column (``"age"``, ``"postcode_number"``,
+    ``"gender"``, an extra column ...; the mentors' ``mentor_column`` if it differs) for every pair,
+    computed on the small grid of distinct values only (ages, postcodes and genders repeat) and
+    spread to every pair with one gather. ``function`` gets a column (d×1) and a row (1×e) of
+    distinct values and returns d×e."""
+    young_values, young_index = young.distinct(column)
+    mentor_values, mentor_index = mentors.distinct(mentor_column or column)
+    grid = np.asarray(function(young_values[:, None], mentor_values[None, :]), dtype=np.float32)
+    grid = np.broadcast_to(grid, (len(young_values), len(mentor_values)))
+    return np.take(grid[young_index], mentor_index, axis=1)
+
+
+def pairwise_distance(young: Features, mentors: Features, column: str) -> np.ndarray:
+    """R×V float32 ``|young - mentor|`` of a numeric column (``NaN`` where either is unknown)."""
+    return pairwise(young, mentors, column, lambda a, b: np.abs(a - b))
 
 
 # ---- the engine -------------------------------------------------------------------------------------
@@ -307,10 +366,12 @@ def score(young: Features, mentors: Features, criteria: Iterable | None = None) 
     parts: dict[str, np.ndarray] = {}
     for criterion in criteria:
         points = _matrix(criterion.score(young, mentors), shape, f"criterion {criterion.key!r}", np.float32)
-        part = np.multiply(points, np.float32(criterion.weight), dtype=np.float32)
-        unknown = np.isnan(part)
-        if unknown.any():
-            part[unknown] = 0.0
+        if criterion.weight == 1 and points.flags.owndata and points.flags.writeable:
+            part = points  # a fresh array of the criterion's: no copy
+        else:
+            part = np.multiply(points, np.float32(criterion.weight), dtype=np.float32)
+        if not np.isfinite(part.sum()):  # one reduction; the rare NaNs are then looked for
+            np.nan_to_num(part, copy=False, nan=0.0, posinf=np.inf, neginf=-np.inf)
         parts[criterion.key] = part
         total += part
         if criterion.blocks is not None:
@@ -323,26 +384,45 @@ def score(young: Features, mentors: Features, criteria: Iterable | None = None) 
 
 # ---- loading the features from the database ---------------------------------------------------------
 
-def _ids(items: Iterable) -> list[int]:
-    return [int(getattr(item, "id", item)) for item in items]
+def _ids_and_filter(items, column) -> tuple[list[int], Any]:
+    """The ids in order, and the WHERE criterion on ``column`` that selects them. ``items`` is a list of
+    objects or ids, or a select of ids (run once here for the order, and used again as a subquery,
+    which spares compiling a long IN list)."""
+    from sqlalchemy.sql import Select
+
+    from core.extensions import db
+
+    if isinstance(items, Select):
+        return list(db.session.scalars(items)), column.in_(items)
+    ids = [int(getattr(item, "id", item)) for item in items]
+    return ids, column.in_(ids)
 
 
-def young_features(referrals: Iterable, on: date | None = None) -> Features:
-    """The features of the young people of ``referrals`` (Referral objects or ids, in the order the
-    rows should have), from Referral and Citizen in one query, in the current tenant. Ages are on
-    ``on`` (default today). Ids of no referral of the tenant are left out."""
+def _json_text(column):
+    """A JSON column read as its text where the driver gives text (SQLite), decoded by :func:`_terms`
+    once per distinct text instead of once per row (a driver that decodes JSON itself gives lists)."""
+    from sqlalchemy import Text, type_coerce
+
+    return type_coerce(column, Text)
+
+
+def young_features(referrals, on: date | None = None) -> Features:
+    """The features of the young people of ``referrals`` — Referral objects or ids in the order the
+    rows should have, or a select of referral ids (e.g. the accepted ones by referral date) — from
+    Referral and Citizen in one query (two with a select), in the current tenant. Ages are on ``on``
+    (default today). Ids of no referral of the tenant are left out."""
     from sqlalchemy import select
 
     from core.extensions import db
     from core.referrals.models import Citizen, Referral
 
     on = on or date.today()
-    ids = _ids(referrals)
+    ids, wanted = _ids_and_filter(referrals, Referral.id)
     rows = {}
     if ids:
-        statement = (select(Referral.id, Citizen.birth_date, Citizen.gender, Citizen.postcode, Citizen.languages,
-                            Citizen.interests, Citizen.mentor_gender_wish)
-                     .join(Citizen, Citizen.id == Referral.citizen_id).where(Referral.id.in_(ids)))
+        statement = (select(Referral.id, Citizen.birth_date, Citizen.gender, Citizen.postcode,
+                            _json_text(Citizen.languages), _json_text(Citizen.interests), Citizen.mentor_gender_wish)
+                     .join(Citizen, Citizen.id == Referral.citizen_id).where(wanted))
         rows = {row[0]: row for row in db.session.execute(statement)}
     ordered = [rows[i] for i in ids if i in rows]
     return Features([r[0] for r in ordered], age=[age_in_years(r[1], on) for r in ordered],
@@ -351,37 +431,50 @@ def young_features(referrals: Iterable, on: date | None = None) -> Features:
                     gender_wish=[r[6] for r in ordered])
 
 
-def mentor_features(volunteers: Iterable, on: date | None = None) -> Features:
-    """The features of ``volunteers`` (Volunteer objects or ids, in the order the rows should have),
-    in the current tenant, with three queries: the volunteers' columns, their chosen/active matches,
-    and their candidacies in proposals still open. ``free_capacity`` = capacity − chosen/active
-    matches − open candidacies (a volunteer proposed elsewhere is taken until that proposal is
-    settled). Eligibility (status, course, screening, plugins) is not checked here: pass eligible
-    volunteers only. Ids of no volunteer of the tenant are left out."""
+def taken_places() -> dict[int, int]:
+    """``{volunteer id: places taken}`` in the current tenant, in two queries: chosen and active
+    matches, and candidacies in proposals still open (a volunteer proposed elsewhere is taken until
+    that proposal is settled). Counted for the whole tenant: open matches are few beside volunteers."""
     from sqlalchemy import func, select
 
     from core.extensions import db
     from core.matching.models import OCCUPYING_STATUSES, Match, MatchCandidate
+
+    taken: dict[int, int] = {}
+    occupying = (select(Match.volunteer_id, func.count(Match.id))
+                 .where(Match.status.in_(OCCUPYING_STATUSES), Match.volunteer_id.is_not(None))
+                 .group_by(Match.volunteer_id))
+    proposed = (select(MatchCandidate.volunteer_id, func.count(MatchCandidate.id))
+                .join(Match, Match.id == MatchCandidate.match_id).where(Match.status == "proposed")
+                .group_by(MatchCandidate.volunteer_id))
+    for statement in (occupying, proposed):
+        for volunteer_id, count in db.session.execute(statement):
+            taken[volunteer_id] = taken.get(volunteer_id, 0) + count
+    return taken
+
+
+def mentor_features(volunteers, on: date | None = None) -> Features:
+    """The features of ``volunteers`` — Volunteer objects or ids in the order the rows should have, or
+    a select of volunteer ids — in the current tenant, with three queries (four with a select): the
+    volunteers' columns and :func:`taken_places`. ``free_capacity`` = capacity − places taken.
+    Eligibility (status, course, screening, plugins) is not checked here: pass eligible volunteers
+    only. Ids of no volunteer of the tenant are left out."""
+    from sqlalchemy import select
+
+    from core.extensions import db
     from core.volunteers.models import Volunteer
 
     on = on or date.today()
-    ids = _ids(volunteers)
-    rows, occupied, proposed = {}, {}, {}
+    ids, wanted = _ids_and_filter(volunteers, Volunteer.id)
+    rows, taken = {}, {}
     if ids:
         statement = select(Volunteer.id, Volunteer.birth_date, Volunteer.gender, Volunteer.postcode,
-                           Volunteer.languages, Volunteer.interests, Volunteer.capacity).where(Volunteer.id.in_(ids))
+                           _json_text(Volunteer.languages), _json_text(Volunteer.interests),
+                           Volunteer.capacity).where(wanted)
         rows = {row[0]: row for row in db.session.execute(statement)}
-        occupied = dict(db.session.execute(
-            select(Match.volunteer_id, func.count(Match.id))
-            .where(Match.volunteer_id.in_(ids), Match.status.in_(OCCUPYING_STATUSES))
-            .group_by(Match.volunteer_id)).all())
-        proposed = dict(db.session.execute(
-            select(MatchCandidate.volunteer_id, func.count(MatchCandidate.id))
-            .join(Match, Match.id == MatchCandidate.match_id)
-            .where(MatchCandidate.volunteer_id.in_(ids), Match.status == "proposed")
-            .group_by(MatchCandidate.volunteer_id)).all())
+        taken = taken_places()
     ordered = [rows[i] for i in ids if i in rows]
     return Features([r[0] for r in ordered], age=[age_in_years(r[1], on) for r in ordered],
                     gender=[r[2] for r in ordered], postcode=[r[3] for r in ordered],
                     languages=[r[4] for r in ordered], interests=[r[5] for r in ordered],
-                    free_capacity=[(r[6] or 0) - occupied.get(r[0], 0) - proposed.get(r[0], 0) for r in ordered])
+                    free_capacity=[(r[6] or 0) - taken.get(r[0], 0) for r in ordered])

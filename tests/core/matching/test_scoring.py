@@ -221,6 +221,13 @@ def test_more_young_people_than_places_leaves_the_lowest_scoring_without():
     assert [s.missing for s in batch.suggestions] == [0, 1, 0]
 
 
+def test_as_many_young_people_as_possible_get_a_candidate_before_the_scores_count():
+    # Young person 1 would score 10 with mentor 101, but young person 2 can have no one else; so 1
+    # gets 102 (-5 points) and 2 gets 101, rather than a higher total with 2 going without.
+    batch = assign(scored([[10, -5], [0, 0]], free=[1, 1], blocks=[[False, False], [False, True]]))
+    assert offered(batch) == {1: [102], 2: [101]}
+
+
 def test_a_negative_total_is_still_a_candidate_when_nothing_better_is_left():
     batch = assign(scored([[-2.0]], free=[1]))
     assert offered(batch) == {1: [101]}
@@ -287,3 +294,130 @@ def test_a_large_batch_keeps_every_rule():
             given = {c.mentor_index for c in suggestion.candidates}
             assert all(blocks[suggestion.young_index, j] or j in given or counts[j] >= free[j] for j in range(40))
     assert counts.sum() == free.sum()  # 120 slots wanted: every place is used
+
+
+# ---- features from the database ---------------------------------------------------------------------
+
+ON = date(2026, 6, 1)
+
+
+def _volunteer(name, **fields):
+    from core.volunteers.models import Volunteer
+
+    return Volunteer(name=name, status=fields.pop("status", "active"), status_since=ON, recruited_on=ON, **fields)
+
+
+def _referral(name, referred_on=ON, status="accepted", **citizen):
+    from core.referrals.models import Citizen, Referral
+
+    return Referral(citizen=Citizen(name=name, **citizen), referred_on=referred_on, source="jobcenter",
+                    situation="cash_benefit", status=status, consent_given_on=ON, consent_text_version="core-1")
+
+
+def _people_of(tenant, volunteers=3):
+    """``(referral ids, volunteer ids)`` of ``tenant``: two young people, ``volunteers`` volunteers of
+    capacity 1 besides four whose places are partly taken, and matches in every status."""
+    from core.extensions import db
+    from core.matching.models import Match, MatchCandidate
+    from core.tenancy import tenant_context
+
+    with tenant_context(tenant):
+        young = [_referral("Amal Ung", birth_date=date(2006, 6, 2), gender="female", postcode="5500",
+                           languages=["dansk", "arabisk"], interests=["Football", "music"], mentor_gender_wish="female"),
+                 _referral("Bo Ung", birth_date=date(2000, 1, 1), postcode="x", interests=None)]
+        taken = {"two places, one active": _volunteer("Vera", capacity=2, gender="female", birth_date=date(1980, 6, 1),
+                                                      postcode="5510", languages=["Arabisk"], interests=["football"]),
+                 "proposed elsewhere": _volunteer("Per", capacity=1, gender="male"),
+                 "ended and cancelled only": _volunteer("Eva", capacity=1, gender="female"),
+                 "three places, one chosen": _volunteer("Ole", capacity=3, gender="male")}
+        plain = [_volunteer(f"Frivillig {n}", capacity=1) for n in range(volunteers)]
+        others = [_referral(f"Andet Ung {n}", status="matched") for n in range(5)]
+        db.session.add_all([*young, *taken.values(), *plain, *others])
+        db.session.flush()
+
+        other_referrals = iter(others)
+
+        def match(status, volunteer=None, candidates=()):
+            row = Match(referral_id=next(other_referrals).id, volunteer_id=volunteer.id if volunteer else None,
+                        status=status, proposed_on=ON)
+            row.candidates = [MatchCandidate(volunteer_id=v.id, rank=n) for n, v in enumerate(candidates, 1)]
+            db.session.add(row)
+
+        match("active", taken["two places, one active"])
+        match("proposed", candidates=[taken["proposed elsewhere"]])
+        match("ended", taken["ended and cancelled only"])
+        match("cancelled", candidates=[taken["ended and cancelled only"]])
+        match("chosen", taken["three places, one chosen"], candidates=[taken["three places, one chosen"]])
+        db.session.commit()
+        return [r.id for r in young], [v.id for v in (*taken.values(), *plain)]
+
+
+def test_features_load_from_the_database_in_the_tenant_with_a_fixed_number_of_queries(db, tenant_factory, count_queries):
+    from core.matching.scoring import mentor_features, young_features
+    from core.tenancy import tenant_context
+
+    tenant, other = tenant_factory("testby"), tenant_factory("andenby")
+    foreign_referrals, foreign_volunteers = _people_of(other, volunteers=1)
+    referral_ids, volunteer_ids = _people_of(tenant, volunteers=3)
+    with tenant_context(tenant):
+        with count_queries() as queries:
+            young = young_features([referral_ids[1], referral_ids[0], *foreign_referrals], ON)
+        assert len(queries) == 1
+        assert young.ids.tolist() == [referral_ids[1], referral_ids[0]]  # as asked; another tenant's left out
+        assert young.age.tolist() == [26, 19]  # 20 years on 2026-06-02, so 19 on 2026-06-01
+        assert np.isnan(young.postcode_number[0]) and young.postcode_number[1] == 5500
+        assert young.interests == [(), ("Football", "music")] and young.languages[1] == ("dansk", "arabisk")
+        assert young.gender_wish.tolist() == [None, "female"] and young.free_capacity is None
+
+        with count_queries() as queries:
+            mentors = mentor_features(volunteer_ids + foreign_volunteers, ON)
+        assert len(queries) == 3
+        assert mentors.ids.tolist() == volunteer_ids
+        assert mentors.free_capacity.tolist() == [1, 0, 1, 2, 1, 1, 1]
+        assert mentors.age[0] == 46 and np.isnan(mentors.age[1])
+
+    many_referrals, many_volunteers = _people_of(tenant, volunteers=40)
+    with tenant_context(tenant):
+        with count_queries() as queries:
+            assert len(young_features(many_referrals + referral_ids, ON)) == 4
+            assert len(mentor_features(many_volunteers + volunteer_ids, ON)) == 44 + 7
+        assert len(queries) == 4
+
+
+def test_features_from_a_select_keep_its_order(db, tenant_factory, count_queries):
+    from sqlalchemy import select
+
+    from core.matching.scoring import mentor_features, young_features
+    from core.referrals.models import Referral
+    from core.tenancy import tenant_context
+    from core.volunteers.models import Volunteer
+
+    tenant = tenant_factory("testby")
+    referral_ids, volunteer_ids = _people_of(tenant, volunteers=3)
+    with tenant_context(tenant):
+        with count_queries() as queries:
+            young = young_features(select(Referral.id).where(Referral.status == "accepted").order_by(Referral.id.desc()))
+            mentors = mentor_features(select(Volunteer.id).where(Volunteer.capacity == 1).order_by(Volunteer.id.desc()))
+        assert len(queries) == 2 + 4
+        assert young.ids.tolist() == sorted(referral_ids, reverse=True)
+        assert mentors.ids.tolist() == sorted([volunteer_ids[i] for i in (1, 2, 4, 5, 6)], reverse=True)
+
+
+def test_suggest_for_the_waiting_list_from_the_database(app, db, tenant_factory):
+    from core.matching.assignment import suggest
+    from core.tenancy import tenant_context
+
+    tenant = tenant_factory("testby")
+    referral_ids, volunteer_ids = _people_of(tenant, volunteers=3)
+    with tenant_context(tenant):
+        batch = suggest(referral_ids, volunteer_ids, on=ON)  # the tenant's criteria and candidate count (1)
+        assert batch.slots == 1
+        amal = batch.suggestions[0]
+        # Vera: football, Arabic, a nearby postcode and the gender wished for; the others share nothing.
+        assert [c.volunteer_id for c in amal.candidates] == [volunteer_ids[0]]
+        reasons = [str(part["reason"]) for part in batch.explain(amal, amal.candidates[0])]
+        assert reasons == ["Shares an interest in Football", "Speaks arabisk", "Lives nearby (postcodes 5500 and 5510)",
+                           "Age gap of 27 years", "Is a woman, as the young person wished"]
+        offered = [c.volunteer_id for s in batch.suggestions for c in s.candidates]
+        assert volunteer_ids[1] not in offered  # proposed elsewhere: no free place
+        assert len(offered) == 2 and len(set(offered)) == 2
