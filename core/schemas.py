@@ -20,6 +20,7 @@ from core.inputs import MAX_ID
 TOO_LONG = _l("Longer than maximum length {max}.")
 ONE_OF = _l("Must be one of: {choices}.")
 AT_LEAST = _l("Must be greater than or equal to {min}.")
+AT_MOST = _l("Must be less than or equal to {max}.")
 BETWEEN = _l("Must be greater than or equal to {min} and less than or equal to {max}.")
 
 # The largest whole number a request may carry where the service checks the real limit: that of the
@@ -49,12 +50,15 @@ def code(choices, **kwargs) -> fields.String:
 def object_id(**kwargs) -> fields.Integer:
     """The id of a row: 1 up to the largest id (core.inputs.MAX_ID; a larger number never reaches
     the database)."""
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID, error=BETWEEN), **kwargs)
+    return fields.Integer(strict=True, validate=[validate.Range(min=1, error=AT_LEAST),
+                                                 validate.Range(max=MAX_ID, error=AT_MOST)], **kwargs)
 
 
-def whole_number(minimum: int = 0, maximum: int = MAX_WHOLE_NUMBER, **kwargs) -> fields.Integer:
-    """A whole number within ``minimum`` .. ``maximum``."""
-    return fields.Integer(strict=True, validate=validate.Range(min=minimum, max=maximum, error=BETWEEN), **kwargs)
+def whole_number(**kwargs) -> fields.Integer:
+    """A whole number the service checks (its range, in its own words, goes into ``metadata`` for the
+    document); here only one that no column could hold is refused."""
+    return fields.Integer(strict=True, validate=validate.Range(min=-MAX_WHOLE_NUMBER, max=MAX_WHOLE_NUMBER, error=BETWEEN),
+                          **kwargs)
 
 
 class StrictBoolean(fields.Boolean):
