@@ -93,7 +93,8 @@ def intake_queue():
     return render_template("referrals/queue.html", page=page, **_labels())
 
 
-def _referral_page(referral, *, intake_form=None, answers=None, answer_errors=None, cpr=None, code=200):
+def _referral_page(referral, *, intake_form=None, answers=None, answer_errors=None, cpr=None, refusal=None,
+                   code=200):
     questions = services.intake_questions()
     if intake_form is None:
         intake_form = IntakeForm(formdata=None)
@@ -103,7 +104,7 @@ def _referral_page(referral, *, intake_form=None, answers=None, answer_errors=No
         "referrals/show.html", referral=referral, citizen=referral.citizen, findings=findings or [],
         questions=questions, answers=answers, answer_errors=answer_errors or {}, intake_form=intake_form,
         answer_prefix=ANSWER_PREFIX, answer_choices=ANSWER_CHOICES, cpr_masked=services.masked_cpr(referral.citizen),
-        cpr=cpr, outcome=services.outcome_of(referral),
+        cpr=cpr, refusal=refusal, outcome=services.outcome_of(referral),
         reads=audit.reads_of("citizen", referral.citizen_id, limit=READS_SHOWN), reads_shown=READS_SHOWN,
         action_labels={**translated(ACTION_LABELS), "revealed": _("Saw the CPR number")}, **_labels()), code
 
@@ -138,9 +139,10 @@ def intake(referral_id: int):
         return redirect(url_for("referrals.show", referral_id=referral.id))
     keys = {q.key for q in questions}
     answer_errors = {k: v for k, v in (outcome.error.errors if outcome.error else {}).items() if k in keys}
+    refusal = None
     if outcome.error is not None and outcome.error.status == 409:
-        answer_errors = {}  # the blocking findings are shown above the form
-    return _referral_page(referral, intake_form=form, answers=answers, answer_errors=answer_errors,
+        answer_errors, refusal = {}, outcome.error.message  # the blocking findings are listed with it
+    return _referral_page(referral, intake_form=form, answers=answers, answer_errors=answer_errors, refusal=refusal,
                           code=outcome.status)
 
 

@@ -260,8 +260,7 @@ def test_mentorkorps_referral_created(install, tenants):
     assert result == []  # nothing to return: an event's answers are not used
 
 
-@pytest.mark.parametrize("hook", ["mentorkorps_referral_decided", "mentorkorps_consent_withdrawn"])
-def test_referral_lifecycle_events(install, tenants, hook):
+def _lifecycle_event_is_told_to_enabled_plugins_only(install, tenants, hook):
     calls = []
     install(**{hook: lambda tenant, referral: calls.append((tenant, referral))})
     referral = SimpleNamespace(id=1)
@@ -269,6 +268,14 @@ def test_referral_lifecycle_events(install, tenants, hook):
     getattr(hooks_for(tenants.without), hook)(referral=referral)
     assert calls == [(tenants.with_plugin, referral)]
     assert result == []
+
+
+def test_mentorkorps_referral_decided(install, tenants):
+    _lifecycle_event_is_told_to_enabled_plugins_only(install, tenants, "mentorkorps_referral_decided")
+
+
+def test_mentorkorps_consent_withdrawn(install, tenants):
+    _lifecycle_event_is_told_to_enabled_plugins_only(install, tenants, "mentorkorps_consent_withdrawn")
 
 
 def test_mentorkorps_match_proposed(install, tenants):
