@@ -2,8 +2,8 @@
 (``gunicorn.conf.py``) in the same run, on the same database:
 
 - ``hello``: a bare Flask app answering a short text (the floor of the front page);
-- ``one_row``: bare Flask-SQLAlchemy reading one volunteer row by primary key and answering it as
-  JSON (the floor of the volunteer page, web and API);
+- ``one_row``: bare Flask-SQLAlchemy reading one volunteer row by its id and tenant and answering
+  it as JSON (the floor of the volunteer page, web and API);
 - ``list``: bare Flask-SQLAlchemy reading 50 volunteer rows of one tenant and rendering them with
   Jinja into a page of about the app's size: a layout with a header, a table with a link per row
   (the floor of the volunteer lists, web and API).
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import Flask, abort, jsonify, render_template
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Date, Integer, String, select
+from sqlalchemy import Date, Integer, String, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 KINDS = ("hello", "one_row", "list")
@@ -62,9 +62,11 @@ def create_app(kind: str = "hello", database_url: str | None = None) -> Flask:
     db.init_app(app)
 
     if kind == "one_row":
-        @app.route("/volunteers/<int:volunteer_id>")
-        def one_row(volunteer_id: int):
-            volunteer = db.session.get(Volunteer, volunteer_id)
+        @app.route("/<int:tenant_id>/volunteers/<int:volunteer_id>")
+        def one_row(tenant_id: int, volunteer_id: int):
+            _enter_tenant(tenant_id)
+            volunteer = db.session.scalar(select(Volunteer).where(Volunteer.id == volunteer_id,
+                                                                  Volunteer.tenant_id == tenant_id))
             if volunteer is None:
                 abort(404)
             return jsonify(id=volunteer.id, name=volunteer.name, email=volunteer.email, status=volunteer.status,
@@ -72,8 +74,16 @@ def create_app(kind: str = "hello", database_url: str | None = None) -> Flask:
     else:
         @app.route("/<int:tenant_id>/volunteers/")
         def volunteer_list(tenant_id: int):
+            _enter_tenant(tenant_id)
             rows = db.session.scalars(select(Volunteer).where(Volunteer.tenant_id == tenant_id)
                                       .order_by(Volunteer.name, Volunteer.id).limit(LIST_ROWS)).all()
             return render_template("floor_list.html", rows=rows, tenant_id=tenant_id)
 
     return app
+
+
+def _enter_tenant(tenant_id: int) -> None:
+    """On PostgreSQL the app's tables have row-level security on the transaction's ``app.tenant_id``
+    (core.tenancy): the floor sets it as the app does, one statement per transaction."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": str(tenant_id)})

@@ -83,7 +83,7 @@ def targets(slug: str, tenant_id: int, volunteer_id: int) -> list[Target]:
         Target("volunteer page (API)", "app", f"/api/v1/{slug}/volunteers/{volunteer_id}", "api", "one-row read", 0.30),
         Target("volunteer list (API)", "app", f"/api/v1/{slug}/volunteers", "api", "50-row list", 0.35),
         Target("hello", "hello", "/"),
-        Target("one-row read", "one_row", f"/volunteers/{volunteer_id}"),
+        Target("one-row read", "one_row", f"/{tenant_id}/volunteers/{volunteer_id}"),
         Target("50-row list", "list", f"/{tenant_id}/volunteers/"),
     ]
 

@@ -69,6 +69,42 @@ def install(app, babel) -> None:
         npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.jinja_env.filters["dateformat"] = dateformat
+
+
+def dateformat(value, format=None, rebase=True):
+    """flask_babel's ``dateformat`` filter, with the request's locale and the resolved format looked
+    up once per request and each (date, format) written once per page. A list page formats a
+    date or two per row, and flask_babel looks up the locale (six ``flask.g`` proxies) and the
+    configured formats on every call. Datetimes (which may need the user's time zone) go to
+    flask_babel as before."""
+    from datetime import date, datetime
+
+    import flask_babel
+    from babel import dates
+
+    if not isinstance(value, date) or isinstance(value, datetime) or not g:
+        return flask_babel.format_date(value, format, rebase)
+    context = g._get_current_object().__dict__.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    if locale is None:  # not yet chosen in this request: flask_babel chooses it (and keeps it)
+        return flask_babel.format_date(value, format, rebase)
+    memo = context.__dict__.get("_mentorkorps_dates")
+    if memo is None or memo[0] is not locale:
+        memo = context.__dict__["_mentorkorps_dates"] = (locale, {}, {})
+    written, formats = memo[1], memo[2]
+    key = (value, format)
+    text = written.get(key)
+    if text is None:
+        pattern = formats.get(format)
+        if pattern is None:  # flask_babel's own resolution of a format name (BABEL_DATE_FORMATS)
+            configured = flask_babel.get_babel().instance.date_formats
+            pattern = format if format is not None else configured["date"]
+            if pattern in ("short", "medium", "full", "long"):
+                pattern = configured[f"date.{pattern}"] or pattern
+            formats[format] = pattern
+        text = written[key] = dates.format_date(value, pattern, locale=locale)
+    return text
 
 
 def translated(labels: dict) -> dict:

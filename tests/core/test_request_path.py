@@ -114,3 +114,35 @@ def test_a_volunteers_course_history_is_one_query(app, db, tenant, count_queries
         assert titles == ["Andet kursus", "Første kursus"]  # newest enrolment first
         assert history[0][1] == []
         assert [(s.on.day, came) for s, came in history[1][1]] == [(2, True), (9, None)]  # the other's absence is not theirs
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_dates_are_written_as_flask_babel_writes_them(app, tenant, language):
+    from datetime import datetime
+
+    from flask import render_template_string
+
+    values = [date(2026, 3, 4), date(1999, 12, 31), date(2026, 3, 4), datetime(2026, 5, 6, 7, 8)]
+    formats = [None, "short", "medium", "long", "full", "yyyy-MM-dd"]
+    with app.test_request_context(f"/{tenant.slug}/"), force_locale(language):
+        expected = [flask_babel.format_date(v, f) for v in values for f in formats]
+        written = [render_template_string("{{ v|dateformat(f) }}", v=v, f=f) for v in values for f in formats]
+        assert render_template_string("{{ v|dateformat }}", v=values[0]) == flask_babel.format_date(values[0])
+    assert written == expected
+    assert expected[2] != expected[8]  # "medium" differs from "long": the format reached babel
+
+
+def test_the_list_writes_its_dates_without_asking_for_the_locale_per_row(db, signed_in, tenant, monkeypatch):
+    asked = []
+    original = flask_babel.get_locale
+    monkeypatch.setattr(flask_babel, "get_locale", lambda: asked.append(1) or original())
+
+    def locale_lookups_on_the_list():
+        asked.clear()
+        assert signed_in.get(f"/{tenant.slug}/volunteers/").status_code == 200
+        return len(asked)
+
+    _add_volunteers(db, tenant, 3)
+    with_3 = locale_lookups_on_the_list()
+    _add_volunteers(db, tenant, 27, start=3)
+    assert locale_lookups_on_the_list() == with_3
