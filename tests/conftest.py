@@ -58,13 +58,16 @@ def _schema(database_url):
 
 
 def _empty_tables():
+    from core.tenancy import unscoped
+
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
-    if _db.engine.dialect.name == "postgresql":
-        _db.session.execute(text("TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(f'"{t}"' for t in tables))))
-    else:
-        for table in tables:
-            _db.session.execute(text(f'DELETE FROM "{table}"'))
-    _db.session.commit()
+    with unscoped():  # raw SQL on every tenant's tables: explicitly cross-tenant (docs/sql.md)
+        if _db.engine.dialect.name == "postgresql":
+            _db.session.execute(text("TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(f'"{t}"' for t in tables))))
+        else:
+            for table in tables:
+                _db.session.execute(text(f'DELETE FROM "{table}"'))
+        _db.session.commit()
 
 
 class RequestIsolatedClient(FlaskClient):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -31,6 +31,7 @@ class Volunteer(TenantScoped, db.Model):
     __tablename__ = "volunteer"
     __table_args__ = (
         UniqueConstraint("tenant_id", "external_id"),
+        UniqueConstraint("tenant_id", "id"),  # the target of the composite foreign keys
         Index("ix_volunteer_tenant_status_name", "tenant_id", "status", "name"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,9 +62,11 @@ class Volunteer(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     status_changes: Mapped[list[VolunteerStatusChange]] = relationship(
-        back_populates="volunteer", order_by="VolunteerStatusChange.id", cascade="all, delete-orphan")
+        back_populates="volunteer", order_by="VolunteerStatusChange.id", cascade="all, delete-orphan",
+        foreign_keys="VolunteerStatusChange.volunteer_id")
     screenings: Mapped[list[Screening]] = relationship(
-        back_populates="volunteer", order_by="Screening.obtained_on.desc()", cascade="all, delete-orphan")
+        back_populates="volunteer", order_by="Screening.obtained_on.desc()", cascade="all, delete-orphan",
+        foreign_keys="Screening.volunteer_id")
 
     def age_on(self, day: date) -> int | None:
         if self.birth_date is None:
@@ -75,8 +78,11 @@ class VolunteerStatusChange(TenantScoped, db.Model):
     """One dated transition of a volunteer's status; the history is never rewritten."""
 
     __tablename__ = "volunteer_status_change"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "volunteer_id"], ["volunteer.tenant_id", "volunteer.id"], ondelete="CASCADE"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(index=True)
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20), index=True)
     on: Mapped[date] = mapped_column(Date, index=True)
@@ -84,19 +90,22 @@ class VolunteerStatusChange(TenantScoped, db.Model):
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    volunteer: Mapped[Volunteer] = relationship(back_populates="status_changes")
+    volunteer: Mapped[Volunteer] = relationship(back_populates="status_changes", foreign_keys=[volunteer_id])
 
 
 class Screening(TenantScoped, db.Model):
     """A certificate obtained for a volunteer (børneattest, straffeattest) and when."""
 
     __tablename__ = "screening"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "volunteer_id"], ["volunteer.tenant_id", "volunteer.id"], ondelete="CASCADE"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(30))
     obtained_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(500))
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    volunteer: Mapped[Volunteer] = relationship(back_populates="screenings")
+    volunteer: Mapped[Volunteer] = relationship(back_populates="screenings", foreign_keys=[volunteer_id])
