@@ -5,7 +5,7 @@ No hook and no Python loop runs once per pair (1,000 referrals × 5,000 voluntee
 pairs). A scoring run:
 
 1. loads the features once, column by column, with a fixed number of queries —
-   :func:`young_features` (referrals and their citizens, one query) and :func:`mentor_features`
+   :func:`young_features` (referrals and their citizens, two queries) and :func:`mentor_features`
    (volunteers and what already takes their capacity, three queries);
 2. gathers the criteria once (:func:`gather_criteria`, the gatherer hook
    ``mentorkorps_scoring_criteria``); each criterion turns the two :class:`Features` into an R×V
@@ -386,15 +386,21 @@ def score(young: Features, mentors: Features, criteria: Iterable | None = None) 
 
 def _ids_and_filter(items, column) -> tuple[list[int], Any]:
     """The ids in order, and the WHERE criterion on ``column`` that selects them. ``items`` is a list of
-    objects or ids, or a select of ids (run once here for the order, and used again as a subquery,
-    which spares compiling a long IN list)."""
+    objects or ids, or a select of ids (run once here for the order). On PostgreSQL the ids go as
+    one array parameter (``= ANY(:ids)``, hashed by the planner); elsewhere as an IN list. Not as a
+    subquery: without statistics, under row-level security, PostgreSQL ran one once per row."""
+    from sqlalchemy import Integer, any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
     from sqlalchemy.sql import Select
 
     from core.extensions import db
 
     if isinstance(items, Select):
-        return list(db.session.scalars(items)), column.in_(items)
-    ids = [int(getattr(item, "id", item)) for item in items]
+        ids = list(db.session.scalars(items))
+    else:
+        ids = [int(getattr(item, "id", item)) for item in items]
+    if db.session.get_bind().dialect.name == "postgresql":
+        return ids, column == any_(bindparam("wanted_ids", ids, type_=ARRAY(Integer)))
     return ids, column.in_(ids)
 
 
@@ -409,7 +415,7 @@ def _json_text(column):
 def young_features(referrals, on: date | None = None) -> Features:
     """The features of the young people of ``referrals`` — Referral objects or ids in the order the
     rows should have, or a select of referral ids (e.g. the accepted ones by referral date) — from
-    Referral and Citizen in one query (two with a select), in the current tenant. Ages are on ``on``
+    Referral and Citizen in two queries (three with a select), in the current tenant. Ages are on ``on``
     (default today). Ids of no referral of the tenant are left out."""
     from sqlalchemy import select
 
@@ -418,17 +424,21 @@ def young_features(referrals, on: date | None = None) -> Features:
 
     on = on or date.today()
     ids, wanted = _ids_and_filter(referrals, Referral.id)
-    rows = {}
+    citizen_of, citizens = {}, {}
     if ids:
-        statement = (select(Referral.id, Citizen.birth_date, Citizen.gender, Citizen.postcode,
-                            _json_text(Citizen.languages), _json_text(Citizen.interests), Citizen.mentor_gender_wish)
-                     .join(Citizen, Citizen.id == Referral.citizen_id).where(wanted))
-        rows = {row[0]: row for row in db.session.execute(statement)}
-    ordered = [rows[i] for i in ids if i in rows]
-    return Features([r[0] for r in ordered], age=[age_in_years(r[1], on) for r in ordered],
-                    gender=[r[2] for r in ordered], postcode=[r[3] for r in ordered],
-                    languages=[r[4] for r in ordered], interests=[r[5] for r in ordered],
-                    gender_wish=[r[6] for r in ordered])
+        # Two plain look-ups rather than a join: a join's plan depended on PostgreSQL's statistics
+        # (a nested loop over every citizen per referral right after a bulk load).
+        citizen_of = dict(db.session.execute(select(Referral.id, Referral.citizen_id).where(wanted)).all())
+        _, wanted_citizens = _ids_and_filter(sorted(set(citizen_of.values())), Citizen.id)
+        statement = select(Citizen.id, Citizen.birth_date, Citizen.gender, Citizen.postcode,
+                           _json_text(Citizen.languages), _json_text(Citizen.interests),
+                           Citizen.mentor_gender_wish).where(wanted_citizens)
+        citizens = {row[0]: row for row in db.session.execute(statement)}
+    ordered = [(i, citizens[citizen_of[i]]) for i in ids if i in citizen_of and citizen_of[i] in citizens]
+    return Features([i for i, _ in ordered], age=[age_in_years(r[1], on) for _, r in ordered],
+                    gender=[r[2] for _, r in ordered], postcode=[r[3] for _, r in ordered],
+                    languages=[r[4] for _, r in ordered], interests=[r[5] for _, r in ordered],
+                    gender_wish=[r[6] for _, r in ordered])
 
 
 def taken_places() -> dict[int, int]:
