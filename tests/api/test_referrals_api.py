@@ -325,9 +325,17 @@ def test_the_cpr_number_is_not_in_the_database_in_plain_text(app, client, header
         assert dump, "pg_dump is needed to check the PostgreSQL database"
         url = db.engine.url
         env = {**os.environ, "PGPASSWORD": url.password or ""}
-        data = subprocess.run([dump, "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username,
-                               "-d", url.database, "--data-only"], capture_output=True, check=True, env=env).stdout
-        assert b"COPY public.citizen" in data or b"citizen" in data
+        # As the superuser first: row-level security (core.tenancy) hides the rows from the
+        # application's own role, and pg_dump refuses a table whose rows it cannot all see.
+        for user in ("postgres", url.username):
+            done = subprocess.run([dump, "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", user,
+                                   "-d", url.database, "--data-only", "--table=citizen", "--table=referral"],
+                                  capture_output=True, env=env)
+            if done.returncode == 0:
+                break
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
+        data = done.stdout
+        assert b"COPY public.citizen" in data
     assert b"Amira Hansen" in data  # the data is there ...
     for form in (CPR.encode(), CPR_DASHED.encode(), CPR.encode("utf-16-le")):
         assert form not in data  # ... but not the CPR number
