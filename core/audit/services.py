@@ -145,9 +145,10 @@ def sign_in_failed(user=None) -> None:
     action = "token.refused" if api else "login.failed"
     tenant = current_tenant()
     if tenant is not None:
-        from core.accounts.services import membership_of
+        from core.accounts.models import Membership
 
-        member = user is not None and membership_of(user, tenant) is not None
+        member = user is not None and db.session.scalar(
+            select(Membership.id).where(Membership.user_id == user.id)) is not None  # scoped to the tenant
         note(Pending(AUTH, action, _user_id(user) if member else None, on_failure=True))
     elif user is not None:
         for tenant_id in _tenant_ids_of(user):
