@@ -6,3 +6,6 @@ from core.platform.models import PluginEnablement  # noqa: F401
 from core.volunteers.models import Screening, Volunteer, VolunteerStatusChange  # noqa: F401
 from core.training.models import Course, CourseEnrollment, CourseSession, SessionAttendance  # noqa: F401
 from core.groups.models import GroupMeeting, GroupMeetingParticipant, VolunteerGroup  # noqa: F401
+from core.referrals.models import Citizen, Referral  # noqa: F401
+from core.matching.models import ChoiceLink, Match, MatchCandidate, MatchTransition  # noqa: F401
+from core.meetings.models import FollowUp, Meeting  # noqa: F401

@@ -104,6 +104,11 @@ def mentorkorps_candidate_count(tenant):
 
 
 @hookimpl(trylast=True)
+def mentorkorps_followup_months(tenant, match):
+    return [6]
+
+
+@hookimpl(trylast=True)
 def mentorkorps_recruitment_channels(tenant):
     return RECRUITMENT_CHANNELS
 

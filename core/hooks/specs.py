@@ -372,6 +372,39 @@ def mentorkorps_match_ended(tenant, match):
     """
 
 
+@hookspec(firstresult=True)
+def mentorkorps_followup_months(tenant, match):
+    """Provide when a young person's status is followed up after their match ended.
+
+    :param match: the match that has just ended (``ended_on``, ``end_reason``, ``outcome`` set).
+    :return: a list of whole months after ``ended_on`` (calendar months), or ``None`` to defer.
+        The default is ``[6]``: one follow-up six months after the end.
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def mentorkorps_followup_months(tenant, match):
+            return [3, 6, 12] if match.outcome != "gave_up" else [6]
+    """
+
+
+@hookspec
+def mentorkorps_match_changed(tenant, match, transition):
+    """Told after every transition of a match (proposed, chosen, active, ended, declined,
+    cancelled), after the match's state has changed; the specific events above come beside it.
+
+    :param match: the match, in its new state.
+    :param transition: the dated ``MatchTransition`` (``from_status``, ``to_status``, ``on``, ``note``).
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_match_changed(tenant, match, transition):
+            if transition.to_status == "declined":
+                notify_coordinator(match)
+    """
+
+
 @hookspec
 def mentorkorps_meeting_logged(tenant, meeting):
     """Told after a mentor has logged a meeting with their young person.

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from core.audit import services as audit
 from core.audit.models import READ
 from core.codes import codes
+from core import clock
 from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
 from core.hooks import current_hooks
@@ -51,7 +52,7 @@ RULE, QUESTION = "rule", "question"
 
 
 def today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def _acting_user():

@@ -50,6 +50,8 @@ class Volunteer(TenantScoped, db.Model):
     work_background: Mapped[str | None] = mapped_column(Text)
     competences: Mapped[str | None] = mapped_column(Text)
     wishes: Mapped[str | None] = mapped_column(Text)
+    # A short text the mentor writes about themselves; the young person sees it when choosing.
+    about_me: Mapped[str | None] = mapped_column(Text)
     reservations: Mapped[str | None] = mapped_column(Text)
     employment_sector: Mapped[str | None] = mapped_column(String(20))
     education: Mapped[str | None] = mapped_column(String(30))

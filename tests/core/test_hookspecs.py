@@ -305,6 +305,24 @@ def test_mentorkorps_match_ended(install, tenants):
     assert calls == [(tenants.with_plugin, match)]
 
 
+def test_mentorkorps_followup_months_plugin_answer_wins_and_none_defers(install, tenants):
+    match = SimpleNamespace(id=6, outcome="job")
+    install(mentorkorps_followup_months=lambda tenant, match: [3, 12] if tenant.slug == "testby" else None)
+    assert hooks_for(tenants.with_plugin).mentorkorps_followup_months(match=match) == [3, 12]
+    assert hooks_for(tenants.also_with_plugin).mentorkorps_followup_months(match=match) == [6]  # None defers
+    assert hooks_for(tenants.without).mentorkorps_followup_months(match=match) == [6]
+
+
+def test_mentorkorps_match_changed(install, tenants):
+    calls = []
+    install(mentorkorps_match_changed=lambda tenant, match, transition: calls.append((tenant, match, transition)))
+    match = SimpleNamespace(id=5, status="declined")
+    transition = SimpleNamespace(from_status="chosen", to_status="declined")
+    hooks_for(tenants.with_plugin).mentorkorps_match_changed(match=match, transition=transition)
+    hooks_for(tenants.without).mentorkorps_match_changed(match=match, transition=transition)
+    assert calls == [(tenants.with_plugin, match, transition)]
+
+
 def test_mentorkorps_meeting_logged(install, tenants):
     calls = []
     install(mentorkorps_meeting_logged=lambda tenant, meeting: calls.append((tenant, meeting)))
