@@ -144,6 +144,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(referrals_views.bp)
     csrf.exempt(referrals_api.blp)
     api.register_blueprint(referrals_api.blp)
+    from core.matching import api as matching_api, views as matching_views
+
+    for bp in (matching_views.bp, matching_views.mentor_bp, matching_views.public_bp):
+        app.register_blueprint(bp)
+    csrf.exempt(matching_api.blp)
+    api.register_blueprint(matching_api.blp)
     for blp in (accounts_api.blp, volunteers_api.blp, training_api.blp, groups_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
