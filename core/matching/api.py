@@ -55,11 +55,13 @@ def _visible(match_id: int):
     return match
 
 
-def match_page(*, status=None, volunteer_id=None, page=1, per_page=50):
-    """A page of matches (newest first) with their candidates loaded in one more query."""
+def match_page(*, status=None, volunteer_id=None, page=1, per_page=50, options=()):
+    """A page of matches (newest first) with their candidates loaded in one more query (and what
+    ``options`` loads besides)."""
     from core.matching.models import Match
 
-    statement = services.match_query(status=status, volunteer_id=volunteer_id).options(selectinload(Match.candidates))
+    statement = services.match_query(status=status, volunteer_id=volunteer_id).options(selectinload(Match.candidates),
+                                                                                       *options)
     count = select(func.count(Match.id))
     if status:
         count = count.where(Match.status == status)

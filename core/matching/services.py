@@ -152,6 +152,31 @@ def candidates_for(referral: Referral, *, limit: int | None = None, on: date | N
     return [CandidateView(v, score, parts) for v, score, parts in ordered[:limit]]
 
 
+def candidates_for_many(referrals: list[Referral], *, limit: int | None = None,
+                        on: date | None = None) -> dict[int, list[CandidateView]]:
+    """:func:`candidates_for` of many referrals in one scoring run (the matching board): the same
+    ranking per referral, with the features and the eligibility loaded once, not per referral."""
+    on = on or today()
+    limit = limit or candidate_count()
+    referrals = list(referrals)
+    volunteers = {v.id: v for v in eligible_volunteers(on)}
+    if not referrals or not volunteers:
+        return {r.id: [] for r in referrals}
+    young = scoring.young_features(referrals, on)
+    mentors = scoring.mentor_features(list(volunteers), on)
+    result = scoring.score(young, mentors)
+    hooks = current_hooks()
+    by_id = {r.id: r for r in referrals}
+    by_referral = {r.id: [] for r in referrals}
+    for i, referral_id in enumerate(young.ids):
+        referral = by_id[int(referral_id)]
+        ranked = [(j, points) for j, points in result.ranked(i) if mentors.free_capacity[j] > 0][:max(limit, 1) * 3]
+        views = [(volunteers[int(mentors.ids[j])], float(points), result.explain(i, j)) for j, points in ranked]
+        ordered = hooks.mentorkorps_rank_candidates(referral=referral, candidates=views)
+        by_referral[referral.id] = [CandidateView(v, score, parts) for v, score, parts in ordered[:limit]]
+    return by_referral
+
+
 def waiting_referrals() -> list[Referral]:
     """Accepted referrals with no open match, in waiting order (oldest referral first)."""
     open_ids = select(Match.referral_id).where(Match.status.in_(OPEN_STATUSES))

@@ -26,7 +26,7 @@ from core.i18n import translated
 from core.inputs import MAX_ID
 from core.matching import services
 from core.matching.assignment import candidate_count
-from core.matching.models import MATCH_STATUSES
+from core.matching.models import MATCH_STATUSES, Match
 from core.meetings import services as meetings
 from core.pagination import page_number
 from core.referrals import services as referrals
@@ -83,8 +83,12 @@ def board():
     batch = request.args.get("batch") == "1"
     if batch:
         rows = [(row.referral, row.suggested, row.missing) for row in services.suggest_for_waiting_list()]
+        _load_citizens([row[0] for row in rows])
     else:
-        rows = [(r, services.candidates_for(r, limit=services.BOARD_CANDIDATES), 0) for r in services.waiting_referrals()]
+        waiting = services.waiting_referrals()
+        _load_citizens(waiting)
+        ranked = services.candidates_for_many(waiting, limit=services.BOARD_CANDIDATES)
+        rows = [(r, ranked[r.id], 0) for r in waiting]
     available = services.eligible_volunteers()
     return render_template("matching/board.html", rows=rows, batch=batch, preselect=candidate_count(),
                            available=available, error=error, error_referral=error_referral,
@@ -100,29 +104,33 @@ def matches():
     from core.matching.api import match_page
 
     status = request.args.get("status") if request.args.get("status") in MATCH_STATUSES else None
-    page = match_page(status=status, page=page_number(request.args), per_page=current_app.config["PAGE_SIZE"])
-    _load_people(page.items)
+    page = match_page(status=status, page=page_number(request.args), per_page=current_app.config["PAGE_SIZE"],
+                      options=_people_options())
     stats = meetings.match_stats([m.id for m in page.items])
     return render_template("matching/matches.html", page=page, stats=stats, status=status,
                            statuses=MATCH_STATUSES, **_labels())
 
 
-def _load_people(items) -> None:
-    """The young people's and mentors' rows of a page in two queries (not one per row)."""
+def _load_citizens(referrals) -> None:
+    """The young people of the board's referrals in one query (not one per row)."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
     from core.extensions import db
     from core.referrals.models import Referral
-    from core.volunteers.models import Volunteer
 
-    referral_ids = {m.referral_id for m in items}
-    volunteer_ids = {m.volunteer_id for m in items if m.volunteer_id}
-    if referral_ids:
-        db.session.scalars(select(Referral).where(Referral.id.in_(referral_ids))
-                           .options(selectinload(Referral.citizen))).all()
-    if volunteer_ids:
-        db.session.scalars(select(Volunteer).where(Volunteer.id.in_(volunteer_ids))).all()
+    ids = {r.id for r in referrals}
+    if ids:
+        db.session.scalars(select(Referral).where(Referral.id.in_(ids)).options(selectinload(Referral.citizen))).all()
+
+
+def _people_options():
+    """The young people and mentors of a page of matches, loaded with it (not one query per row)."""
+    from sqlalchemy.orm import selectinload
+
+    from core.referrals.models import Referral
+
+    return (selectinload(Match.referral).selectinload(Referral.citizen), selectinload(Match.volunteer))
 
 
 def _match_page(match, *, link=None, error=None, code=200):
