@@ -142,6 +142,10 @@ def mentorkorps_menu_items(tenant, user, role):
         MenuItem("my_referrals", _l("My referrals"), "referrals.mine", roles=frozenset({"caseworker"}), order=20),
         MenuItem("settings", _l("Settings"), "tenant_settings.edit", roles=coordinator, order=90),
         MenuItem("my_profile", _l("My profile"), "mentor.profile", roles=frozenset({"mentor"}), order=10),
+        MenuItem("matching", _l("Matching"), "matching.board", roles=coordinator, order=6),
+        MenuItem("matches", _l("Matches"), "matching.matches", roles=coordinator, order=7),
+        MenuItem("my_proposals", _l("Proposals for me"), "matching_mentor.proposals", roles=frozenset({"mentor"}),
+                 order=4),
     ]
 
 

@@ -228,6 +228,23 @@ def _own_citizen(args):
     return _referral_citizen(args)
 
 
+@mentor_bp.route("/")
+@members("mentor")
+@reads("citizen", action=LIST)
+def proposals():
+    """The proposals waiting for the mentor's answer (young people who chose them), first names only."""
+    from core.volunteers.services import volunteer_for_user
+
+    volunteer = volunteer_for_user(current_user)
+    waiting = []
+    if volunteer is not None:
+        from core.matching.api import match_page
+
+        waiting = match_page(status="chosen", volunteer_id=volunteer.id, per_page=100, options=_people_options()).items
+    rows = [(m, referrals.mentor_view(m.referral)) for m in waiting]
+    return render_template("matching/proposals.html", rows=[(m, y) for m, y in rows if y], **_labels())
+
+
 @mentor_bp.route("/<int:match_id>")
 @members("mentor")
 @reads("citizen", _own_citizen)

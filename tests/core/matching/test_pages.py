@@ -319,3 +319,23 @@ def test_the_board_and_the_matches_list_have_constant_queries(client, coordinato
             html = client.get(url).get_data(as_text=True)
         assert "Venter b4" in html or url == "/matchby/matches"
         assert len(q) == few, (url, few, len(q), q.statements[-8:])
+
+
+def test_the_menus_and_the_mentors_proposals_list(client, matching_tenant, user_factory, mentor_factory,
+                                                  referral_factory):
+    user = user_factory(matching_tenant, "mentor")
+    anna_id, referral_id = _ids(matching_tenant, mentor_factory("Anna", user=user), referral_factory("Yasmin Ung"))
+    bo_id, other_id = _ids(matching_tenant, mentor_factory("Bo"), referral_factory("Karl Anden"))
+    match_id = _proposed(matching_tenant, referral_id, [anna_id], choose=anna_id)
+    _proposed(matching_tenant, other_id, [bo_id], choose=bo_id)
+    login(client, user, matching_tenant)
+    front = client.get("/matchby/").get_data(as_text=True)
+    assert 'href="/matchby/my/proposals/"' in front and 'href="/matchby/matching"' not in front
+    html = client.get("/matchby/my/proposals/").get_data(as_text=True)
+    assert f'href="/matchby/my/proposals/{match_id}"' in html and "Yasmin" in html
+    assert "Karl" not in html and "Yasmin Ung" not in html
+
+
+def test_the_coordinators_menu_has_the_board_and_the_matches(client, coordinator):
+    front = client.get("/matchby/").get_data(as_text=True)
+    assert 'href="/matchby/matching"' in front and 'href="/matchby/matches"' in front
