@@ -15,6 +15,7 @@ TENANT_SETTINGS = {
     "screening_required": (True, _l("A criminal-record certificate (børneattest) is required before matching")),
     "screening_valid_months": (24, _l("Months a certificate is valid")),
     "default_capacity": (1, _l("Young people per mentor, unless the mentor says otherwise")),
+    "no_contact_days": (21, _l("Days without a logged meeting before a match needs attention")),
 }
 
 
@@ -36,6 +37,10 @@ def update_tenant_settings(tenant: Municipality, values: dict) -> None:
     capacity = values.get("default_capacity")
     if capacity is not None and (not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY):
         errors["default_capacity"] = [_l("Must be between 1 and %(max)s.", max=MAX_CAPACITY)]
+    no_contact = values.get("no_contact_days")
+    if no_contact is not None and (isinstance(no_contact, bool) or not isinstance(no_contact, int)
+                                   or not 1 <= no_contact <= 365):
+        errors["no_contact_days"] = [_l("Must be between 1 and 365 days.")]
     raise_if(errors)
     tenant.settings = {**(tenant.settings or {}), **values}  # a new dict, so the JSON change is seen
     audit.record("settings.updated", tenant, keys=sorted(values))

@@ -25,6 +25,7 @@ class TenantSettingsForm(FlaskForm):
                                               validators=[InputRequired(message=_l("Enter a number."))])
     default_capacity = WholeNumberField(TENANT_SETTINGS["default_capacity"][1],
                                         validators=[InputRequired(message=_l("Enter a number."))])
+    no_contact_days = WholeNumberField(TENANT_SETTINGS["no_contact_days"][1])  # empty: unchanged
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -33,7 +34,8 @@ class TenantSettingsForm(FlaskForm):
 def edit():
     form = TenantSettingsForm(data={key: tenant_setting(current_tenant(), key) for key in TENANT_SETTINGS})
     outcome = submit(form, lambda: update_tenant_settings(current_tenant(), {key: getattr(form, key).data
-                                                                     for key in TENANT_SETTINGS}))
+                                                                     for key in TENANT_SETTINGS
+                                                                     if getattr(form, key).data is not None}))
     if outcome.ok:
         flash(_("The settings are saved."), "success")
         return redirect(url_for("tenant_settings.edit"))

@@ -349,6 +349,24 @@ def eligibility_many(volunteers: list[Volunteer], on: date | None = None) -> dic
     return result
 
 
+def screenings_expiring(on: date | None = None, within_days: int = 30) -> list[tuple[Volunteer, date]]:
+    """``[(volunteer, valid until)]``: approved and active mentors whose latest certificate is still
+    valid on ``on`` and expires within ``within_days`` days, soonest first; two queries at most."""
+    from datetime import timedelta
+
+    on = on or today()
+    months = tenant_setting(current_tenant(), "screening_valid_months")
+    last = on + timedelta(days=within_days)
+    # add_months is monotone: the window of obtaining dates, widened by a few days for month ends.
+    lo, hi = add_months(on, -months) - timedelta(days=4), add_months(last, -months) + timedelta(days=4)
+    latest = (select(Screening.volunteer_id, func.max(Screening.obtained_on).label("obtained"))
+              .group_by(Screening.volunteer_id).subquery())
+    rows = db.session.execute(select(Volunteer, latest.c.obtained).join(latest, latest.c.volunteer_id == Volunteer.id)
+                              .where(Volunteer.status.in_(MATCHABLE), latest.c.obtained.between(lo, hi))).all()
+    found = [(v, add_months(obtained, months)) for v, obtained in rows]
+    return sorted([(v, until) for v, until in found if on <= until <= last], key=lambda pair: (pair[1], pair[0].id))
+
+
 def _latest_screenings(volunteer_ids: list[int]) -> dict[int, date]:
     if not volunteer_ids:
         return {}
