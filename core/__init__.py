@@ -150,10 +150,12 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     csrf.exempt(matching_api.blp)
     api.register_blueprint(matching_api.blp)
-    from core.meetings import views as meetings_views
+    from core.meetings import api as meetings_api, views as meetings_views
 
     for bp in (meetings_views.bp, meetings_views.mentor_bp):
         app.register_blueprint(bp)
+    csrf.exempt(meetings_api.blp)
+    api.register_blueprint(meetings_api.blp)
     for blp in (accounts_api.blp, volunteers_api.blp, training_api.blp, groups_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
