@@ -106,7 +106,16 @@ def test_default_criteria_points(pair):
     assert [j for j, _ in scoring.ranked(0)] == [0, 1, 2]
 
 
-def test_explain_words_the_parts_of_the_pair_shown(app, pair):
+@pytest.fixture
+def in_english(app):
+    """The reasons are lazy strings: read them in English, as an English-speaking coordinator would."""
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"), force_locale("en"):
+        yield
+
+
+def test_explain_words_the_parts_of_the_pair_shown(app, pair, in_english):
     scoring = score(*pair, defaults.default_criteria())
     reasons = {part["key"]: (part["points"], str(part["reason"])) for part in scoring.explain(0, 0)}
     assert reasons == {"interests": (1.0, "Shares an interest in music"), "languages": (1.0, "Speaks arabisk"),
@@ -403,7 +412,7 @@ def test_features_from_a_select_keep_its_order(db, tenant_factory, count_queries
         assert mentors.ids.tolist() == sorted([volunteer_ids[i] for i in (1, 2, 4, 5, 6)], reverse=True)
 
 
-def test_suggest_for_the_waiting_list_from_the_database(app, db, tenant_factory):
+def test_suggest_for_the_waiting_list_from_the_database(app, db, tenant_factory, in_english):
     from core.matching.assignment import suggest
     from core.tenancy import tenant_context
 
