@@ -74,9 +74,21 @@ class Measured:
     extra: dict = field(default_factory=dict)
 
 
-def targets(slug: str, tenant_id: int, volunteer_id: int) -> list[Target]:
-    """The benchmarked URLs and their floors."""
-    return [
+def targets(slug: str, tenant_id: int, volunteer_id: int, path: dict | None = None) -> list[Target]:
+    """The benchmarked URLs and their floors; with ``path`` (ids of a referral and a match, from
+    :func:`top_up_path`) the pages of the young person's path too (no target ratio set for them yet)."""
+    young = [] if not path else [
+        Target("intake queue (web)", "app", f"/{slug}/referrals/", "web", "50-row list"),
+        Target("referral page (web)", "app", f"/{slug}/referrals/{path['referral_id']}", "web", "one-row read"),
+        Target("referral list (API)", "app", f"/api/v1/{slug}/referrals", "api", "50-row list"),
+        Target("referral (API)", "app", f"/api/v1/{slug}/referrals/{path['referral_id']}", "api", "one-row read"),
+        Target("matching board (web)", "app", f"/{slug}/matching", "web", "50-row list"),
+        Target("matches (web)", "app", f"/{slug}/matches", "web", "50-row list"),
+        Target("match page (web)", "app", f"/{slug}/matches/{path['match_id']}", "web", "one-row read"),
+        Target("match list (API)", "app", f"/api/v1/{slug}/matches", "api", "50-row list"),
+        Target("follow-ups due (web)", "app", f"/{slug}/followups", "web", "50-row list"),
+    ]
+    return young + [
         Target("front page", "app", f"/{slug}/", "web", "hello", 0.30),
         Target("volunteer list (web)", "app", f"/{slug}/volunteers/", "web", "50-row list", 0.35),
         Target("volunteer page (web)", "app", f"/{slug}/volunteers/{volunteer_id}", "web", "one-row read", 0.30),
@@ -100,7 +112,61 @@ def prepare_database(env: dict, tenant_slug: str, volunteers: int) -> dict:
     for args in (["db", "upgrade"], ["demo"]):
         subprocess.run([str(BIN / "mentorkorps"), *args], env=env, cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
-    return top_up(env["DATABASE_URL"], tenant_slug, volunteers)
+    data = top_up(env["DATABASE_URL"], tenant_slug, volunteers)
+    return {**data, "path": top_up_path(env["DATABASE_URL"], tenant_slug)}
+
+
+def top_up_path(database_url: str, tenant_slug: str, referrals: int = 60, matches: int = 15) -> dict:
+    """Referrals (through the services, with consent) and, with the mentors who may be matched,
+    matches that started, have meetings and some that ended: the young person's path has data to
+    show. Returns the ids of one referral and one match to benchmark."""
+    from sqlalchemy import select
+
+    from core import create_app
+    from core.extensions import db
+    from core.matching import services as matching
+    from core.meetings import services as meetings
+    from core.platform.services import get_tenant_by_slug
+    from core.referrals import services as referral_services
+    from core.referrals.models import Referral
+    from core.tenancy import tenant_context
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    today = date.today()
+    with app.app_context():
+        from core.accounts.services import find_user
+
+        tenant = get_tenant_by_slug(tenant_slug)
+        coordinator = find_user(f"koordinator@{tenant_slug}.dk")
+        with tenant_context(tenant):
+            made = []
+            for n in range(referrals):
+                referral = referral_services.create_referral({
+                    "citizen": {"name": f"Bench Ung {n:03d}", "birth_date": date(1998 + n % 10, 1 + n % 12, 1 + n % 27),
+                                "interests": [["fodbold", "musik", "madlavning"][n % 3]], "postcode": "5500"},
+                    "referred_on": today - timedelta(days=200 - n), "source": "jobcenter", "situation": "cash_benefit",
+                    "consent_given_on": today - timedelta(days=200 - n), "consent_text_version": "bench",
+                    "referrer_name": "Jobcentret", "referrer_organisation": "Jobcenter"}, coordinator, "coordinator")
+                if n % 4:  # three in four are accepted; the rest wait for intake
+                    referral_services.decide_intake(referral, {}, "accept")
+                made.append(referral)
+            db.session.flush()
+            match_id = None
+            for referral in [r for r in made if r.status == "accepted"][:matches]:
+                free = [c.volunteer.id for c in matching.candidates_for(referral, limit=1)]
+                if not free:
+                    break
+                match = matching.propose(referral, free, on=today - timedelta(days=150))
+                matching.choose(match, free[0], on=today - timedelta(days=150))
+                matching.accept(match, on=today - timedelta(days=140))
+                for days in (130, 100, 60):
+                    meetings.log_meeting(match, {"held_on": today - timedelta(days=days), "minutes": 60, "place": "cafe"})
+                match_id = match.id
+            db.session.commit()
+            referral_id = db.session.scalar(select(Referral.id).order_by(Referral.id))
+        db.session.remove()
+        db.engine.dispose()
+    return {"referral_id": referral_id, "match_id": match_id}
 
 
 def top_up(database_url: str, tenant_slug: str, volunteers: int) -> dict:
@@ -303,7 +369,7 @@ def run() -> dict:
     print(f"bench: preparing the {database} database in {workdir if 'sqlite' in database else '$DATABASE_URL'} ...",
           flush=True)
     data = prepare_database(env, slug, size)
-    plan = targets(slug, data["tenant_id"], data["volunteer_id"])
+    plan = targets(slug, data["tenant_id"], data["volunteer_id"], data["path"] if data["path"]["match_id"] else None)
     by_name = {t.name: t for t in plan}
     load_before = os.getloadavg()
 

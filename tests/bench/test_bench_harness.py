@@ -117,3 +117,34 @@ def test_the_production_server_logs_no_query_string_and_names_no_version(tmp_pat
     logged = log.read_text()
     assert '"GET / HTTP/1.1" 200' in logged
     assert "karen" not in logged and "example.com" not in logged and "q=" not in logged
+
+
+def test_the_young_persons_path_pages_are_benchmarked_and_answer_200(app, db, signed_in, tenant, volunteers, database_url):
+    """The bench's top-up of referrals and matches runs, and every page of the path it measures
+    answers 200 to the signed-in coordinator."""
+    from bench.run import top_up_path
+    from core.accounts import services as accounts
+    from core.tenancy import tenant_context
+    from core.training import services as training
+    from core.volunteers import services as volunteer_services
+
+    slug, tenant_id = tenant.slug, tenant.id  # read now: after the commit a read would hold SQLite's write lock
+    accounts.add_membership(accounts.create_user(f"koordinator@{slug}.dk", "bench-password-1"), tenant, "coordinator")
+    with tenant_context(tenant):  # the three volunteers become mentors who may be matched
+        course = training.create_course({"title": "Kursus"})
+        session = training.add_session(course, date(2026, 1, 10), 3)
+        for volunteer_id, _name in volunteers:
+            volunteer = volunteer_services.get_volunteer(volunteer_id)
+            training.enroll(course, volunteer)
+            training.register_attendance(session, {volunteer_id: True})
+            volunteer_services.add_screening(volunteer, "child_certificate", date(2026, 1, 12))
+            volunteer_services.change_status(volunteer, "approved", date(2026, 1, 15))
+        db.session.commit()
+    path = top_up_path(database_url, slug, referrals=8, matches=2)
+    assert path["match_id"] is not None
+    pages = [t for t in targets(slug, tenant_id, volunteers[0][0], path) if t.server == "app"]
+    headers = {"web": {}, "api": api_token(signed_in, signed_in.user)}
+    assert len(pages) >= 14
+    for page in pages:
+        response = signed_in.get(page.path, headers=headers[page.auth])
+        assert response.status_code == 200, (page.path, response.status_code, response.headers.get("Location"))
