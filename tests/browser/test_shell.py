@@ -120,9 +120,8 @@ def test_danish_login_front_page_and_a_remembered_switch_to_english(page: Page, 
     expect(page).to_have_url(live_server("/middelfart/"))
     expect(page.get_by_test_id("tenant-name")).to_have_text(TENANT)
     expect(page.get_by_role("heading", level=1)).to_have_text(TENANT)
-    expect(page.locator("main .font-lead")).to_have_text(
-        "Du koordinerer mentorkorpset: frivillige, kurser, henvisninger og match.")
-    expect(page.get_by_role("heading", name="Dine opgaver")).to_be_visible()
+    expect(page.locator("main .font-lead")).to_have_text("Det, der skal gøres nu.")
+    expect(page.get_by_role("heading", name=re.compile("^Nye henvisninger"))).to_be_visible()
     menu = page.get_by_role("navigation", name="Hovedmenu")
     expect(menu.get_by_role("link", name="Forside")).to_be_visible()
     expect(page.get_by_test_id("user-name")).to_have_text(f"{DEMO_NAMES['coordinator']} (Koordinator)")
@@ -145,9 +144,8 @@ def test_danish_login_front_page_and_a_remembered_switch_to_english(page: Page, 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(live_server("/middelfart/"))
     expect(page.get_by_role("heading", level=1)).to_have_text(TENANT)
-    expect(page.locator("main .font-lead")).to_have_text(
-        "You coordinate the mentor corps: volunteers, courses, referrals and matches.")
-    expect(page.get_by_role("heading", name="Your tasks")).to_be_visible()
+    expect(page.locator("main .font-lead")).to_have_text("What needs doing now.")
+    expect(page.get_by_role("heading", name=re.compile("^New referrals"))).to_be_visible()
     menu = page.get_by_role("navigation", name="Main menu")
     expect(menu.get_by_role("link", name="Front page")).to_be_visible()
     expect(page.get_by_test_id("user-name")).to_have_text(f"{DEMO_NAMES['coordinator']} (Coordinator)")
@@ -185,8 +183,7 @@ def test_danish_login_front_page_and_a_remembered_switch_to_english(page: Page, 
                ).to_have_attribute("aria-current", "page")
         assert_all_in(page, "da")
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Forside").click()
-    expect(page.locator("main .font-lead")).to_have_text(
-        "Du koordinerer mentorkorpset: frivillige, kurser, henvisninger og match.")
+    expect(page.locator("main .font-lead")).to_have_text("Det, der skal gøres nu.")
     page.reload()
     expect(page.get_by_role("button", name="Log ud")).to_be_visible()
     assert_all_in(page, "da")
