@@ -65,3 +65,19 @@ def init_app(app: Flask) -> None:
     ``before_request`` function (the tenant is looked up by the slug in the path)."""
     app.url_map.converters["int"] = IdConverter
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul_characters)
+
+
+LIST_FIELDS = ("languages", "interests")
+
+
+def clean_fields(data: dict, list_fields=LIST_FIELDS) -> dict:
+    """A service's input tidied before validation: text stripped (empty text is ``None``), and the
+    entries of list fields stripped with the empty ones dropped."""
+    cleaned = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        if key in list_fields:
+            value = [str(v).strip() for v in (value or []) if str(v).strip()]
+        cleaned[key] = value
+    return cleaned

@@ -102,7 +102,7 @@ def mentorkorps_consent_text(tenant):
 
         @hookimpl(tryfirst=True)
         def mentorkorps_consent_text(tenant):
-            return Code("middelfart-2026-1", _l("I agree that Middelfart Kommune ..."))
+            return Code("kommune-2026-1", _l("I agree that the municipality ..."))
     """
 
 

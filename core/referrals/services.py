@@ -19,6 +19,7 @@ from core.audit import services as audit
 from core.audit.models import READ
 from core.codes import codes
 from core import clock
+from core.inputs import clean_fields
 from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
 from core.hooks import current_hooks
@@ -74,17 +75,6 @@ def consent_text():
 
 
 # ---- validation --------------------------------------------------------------------------------
-
-def _clean(data: dict) -> dict:
-    cleaned = {}
-    for key, value in data.items():
-        if isinstance(value, str):
-            value = value.strip() or None
-        if key in ("languages", "interests"):
-            value = [str(v).strip() for v in (value or []) if str(v).strip()]
-        cleaned[key] = value
-    return cleaned
-
 
 def _check_lengths(data: dict, errors: dict) -> None:
     for key, limit in TEXT_LIMITS.items():
@@ -150,11 +140,11 @@ def create_referral(data: dict, referrer, role: str) -> Referral:
     (``referrer_name``, ``referrer_organisation``). Errors come back at once, per field, with the
     citizen's fields under their own names."""
     data = dict(data)
-    citizen_data = _clean(dict(data.pop("citizen", None) or {}))
+    citizen_data = clean_fields(dict(data.pop("citizen", None) or {}))
     unknown = (set(data) - set(REFERRAL_FIELDS)) | (set(citizen_data) - set(CITIZEN_FIELDS))
     if unknown:
         raise ServiceError(_l("Unknown fields: %(fields)s", fields=", ".join(sorted(unknown))))
-    data = _clean(data)
+    data = clean_fields(data)
     on = today()
     errors: dict[str, list] = {}
     digits = _validate_citizen(citizen_data, errors, on)

@@ -14,6 +14,7 @@ from core.tenancy import current_tenant
 from core.audit import services as audit
 from core.codes import recruitment_channels
 from core import clock
+from core.inputs import clean_fields
 from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
 from core.hooks import current_hooks
@@ -63,17 +64,6 @@ def _acting_user_id():
 
 
 # ---- validation --------------------------------------------------------------------------------
-
-def _clean(data: dict) -> dict:
-    cleaned = {}
-    for key, value in data.items():
-        if isinstance(value, str):
-            value = value.strip() or None
-        if key in ("languages", "interests"):
-            value = [str(v).strip() for v in (value or []) if str(v).strip()]
-        cleaned[key] = value
-    return cleaned
-
 
 def _validate(data: dict, *, creating: bool, on: date, existing: Volunteer | None = None) -> dict:
     errors: dict[str, list] = {}
@@ -156,7 +146,7 @@ def create_volunteer(data: dict) -> Volunteer:
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ServiceError(_l("Unknown fields: %(fields)s", fields=", ".join(sorted(unknown))))
-    data = _clean(data)
+    data = clean_fields(data)
     on = today()
     data.setdefault("recruited_on", None)
     if data["recruited_on"] is None:
@@ -176,7 +166,7 @@ def update_volunteer(volunteer: Volunteer, data: dict, *, allowed=PROFILE_FIELDS
     unknown = set(data) - set(allowed)
     if unknown:
         raise ServiceError(_l("Unknown fields: %(fields)s", fields=", ".join(sorted(unknown))))
-    data = _clean(data)
+    data = clean_fields(data)
     if "capacity" in data and data["capacity"] is None:
         data.pop("capacity")
     if "recruited_on" in data and data["recruited_on"] is None:
