@@ -212,7 +212,7 @@ def test_plugin_settings_fall_back_to_the_declared_defaults(db, town):
     with tenant_context(town):
         row = db.session.scalar(select(PluginEnablement).where(PluginEnablement.plugin == "test_banner"))
         row.settings = {"colour": "red"}
-    db.session.flush()
+        db.session.flush()  # inside the tenant's context: on PostgreSQL row-level security needs it
     assert plugin_settings(town, "test_banner") == {"colour": "red", "size": 3}
 
 
