@@ -399,7 +399,7 @@ def run() -> dict:
             floor_figures = _combine(first, load(floor, max(duration // 2, 1)))
             ratio = round(figures["requests_per_s"] / floor_figures["requests_per_s"], 3)
             results.append(Measured(target.name, target.path, floor=floor.name, ratio=ratio, goal=target.goal,
-                                    met=ratio >= target.goal,
+                                    met=None if target.goal is None else ratio >= target.goal,
                                     extra={"bytes": sizes[target.name], "floor_path": floor.path,
                                            "floor_bytes": sizes[floor.name], "floor_figures": floor_figures},
                                     **figures))
@@ -438,11 +438,11 @@ def table(results: dict) -> str:
              f"{'p99 ms':>7}  {'ratio':>7} {'goal':>5}"]
     for item in results["results"]:
         floor = item["extra"]["floor_figures"]
-        mark = " ok" if item["met"] else " BELOW"
+        mark = "" if item["goal"] is None else " ok" if item["met"] else " BELOW"
         errors = f"  ({item['errors']} errors)" if item["errors"] or floor["errors"] else ""
         lines.append(f"{item['name']:<24} {item['requests_per_s']:8.1f} {item['p50_ms']:8.1f} {item['p99_ms']:8.1f}   "
                      f"{item['floor']:<14} {floor['requests_per_s']:8.1f} {floor['p50_ms']:7.1f} {floor['p99_ms']:7.1f}  "
-                     f"{item['ratio'] * 100:6.1f}% {item['goal'] * 100:4.0f}%{mark}{errors}")
+                     f"{item['ratio'] * 100:6.1f}% {(item['goal'] or 0) * 100:4.0f}%{mark}{errors}")
     lines.append(f"written to {RESULTS.relative_to(ROOT)}")
     return "\n".join(lines)
 
