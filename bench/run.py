@@ -174,7 +174,9 @@ def top_up(database_url: str, tenant_slug: str, volunteers: int) -> dict:
     from sqlalchemy import func, select
 
     from core import create_app
-    from core.demo import CORPS, DEMO_NAMES, _People
+    from datetime import time as time_of_day
+
+    from core.demo import DEMO_NAMES, Corps, _People
     from core.extensions import db
     from core.platform.services import get_tenant_by_slug
     from core.tenancy import tenant_context
@@ -188,7 +190,11 @@ def top_up(database_url: str, tenant_slug: str, volunteers: int) -> dict:
             raise SystemExit(f"bench: no tenant {tenant_slug!r} in the demo data")
         with tenant_context(tenant):
             have = db.session.scalar(select(func.count(Volunteer.id)))
-            people = _People(f"bench-{tenant_slug}", CORPS.get(tenant_slug, CORPS["middelfart"]), date.today())
+            corps = Corps(postcode="5500", place="", size=volunteers, course_sessions=5, course_hours=3,
+                          course_start=time_of_day(18, 30), course_days_apart=7, course_places=10,
+                          channels=("press", "brochure", "word_of_mouth", "info_meeting"), standing_groups=(),
+                          group_meeting_title="", group_meeting_every_days=30, supervision_every_days=90)
+            people = _People(f"bench-{tenant_slug}", corps, date.today())
             for n in range(max(volunteers - have, 0)):
                 profile = people.profile(date.today() - timedelta(days=(have + n) * 5 % 700))
                 services.create_volunteer({**profile, "email": f"bench-{have + n}@example.com"})

@@ -159,6 +159,17 @@ def _register_blueprints(app: Flask) -> None:
     for blp in (accounts_api.blp, volunteers_api.blp, training_api.blp, groups_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
+    # A plugin's own pages and API (PluginInfo.blueprints / api_blueprints), registered for every
+    # tenant; their views are guarded with members(..., plugin=NAME), so a tenant without the plugin
+    # gets 404.
+    from core.hooks.manager import plugin_manager
+
+    for info in plugin_manager(app).infos.values():
+        for bp in info.blueprints:
+            app.register_blueprint(bp)
+        for blp in info.api_blueprints:
+            csrf.exempt(blp)
+            api.register_blueprint(blp)
     # The API authenticates with bearer tokens (POST /api/v1/auth/token); say so in the document.
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]

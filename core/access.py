@@ -131,9 +131,10 @@ def enforce():
 
 
 def _enabled_plugins(tenant):
-    from core.platform.services import enabled_plugin_names
+    """From the relay's cache (no query): every optional plugin the relay does not remove."""
+    from core.hooks.manager import hooks_for, plugin_manager
 
-    return enabled_plugin_names(tenant)
+    return set(plugin_manager().optional_plugins()) - hooks_for(tenant).removed
 
 
 def _enter_tenant_for_request(tenant) -> None:

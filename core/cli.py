@@ -120,12 +120,13 @@ def demo_command():
 @with_appcontext
 def info_command():
     """Print where to sign in and the demo accounts."""
-    from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TENANTS
+    from core.demo import DEMO_PASSWORD, demo_accounts, demo_tenants
 
     port = current_app.config.get("PORT") or __import__("os").environ.get("PORT", "5000")
-    click.echo(f"\nMentorkorps: http://127.0.0.1:{port}/  (e.g. http://127.0.0.1:{port}/{DEMO_TENANTS[0][0]}/)")
+    example = f"  (e.g. http://127.0.0.1:{port}/{demo_tenants()[0].slug}/)" if demo_tenants() else ""
+    click.echo(f"\nMentorkorps: http://127.0.0.1:{port}/{example}")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
-    for email, slug, role in DEMO_ACCOUNTS:
+    for email, slug, role in demo_accounts():
         click.echo(f"  {email:32} {slug or '(platform)':12} {role}")
     click.echo("")
 

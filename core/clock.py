@@ -25,3 +25,20 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class travel:
+    """``with travel(day):`` — the app's today is ``day`` inside the block (the demo data, which
+    replays a corps' history through the services in date order; tests). Never in a request."""
+
+    def __init__(self, day: date):
+        self.day = day
+
+    def __enter__(self):
+        self._before = current_app.config.get("TODAY")
+        current_app.config["TODAY"] = self.day
+        return self.day
+
+    def __exit__(self, *exc):
+        current_app.config["TODAY"] = self._before
+        return False

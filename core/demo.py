@@ -1,7 +1,8 @@
-"""Demo data: the three demo municipalities, an account per role, and for each municipality a mentor
-corps to look at: volunteers from first contact to active mentor (and some who paused or left), a
-finished course with attendance, an upcoming course with a waiting list, information meetings,
-experience groups, supervision, sparring groups and social events, and screenings.
+"""Demo data: the demo municipalities that the installed packages supply (``PluginInfo.demo``), an
+account per role in each, and the building blocks a package uses for its records: a mentor corps
+(:func:`build_corps`: volunteers from first contact to active mentor, courses, meetings, groups and
+screenings) and young people's paths (:func:`young_person`: referral, intake, match, meetings, end
+and follow-up). The core names no municipality; each package describes its own.
 
 Everything goes through the services, as a coordinator's clicks would, so the status histories,
 completion and audit records are what the real pages produce. Dates are relative to today, so the
@@ -16,33 +17,43 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
+from core.clock import add_months
+
 from core.accounts import services as accounts
 from core.extensions import db
+from core.hooks.types import DemoTenant
 from core.platform.services import create_tenant, get_tenant_by_slug
 from core.tenancy import tenant_context
 
 DEMO_PASSWORD = "mentor-demo-2026"
-DEMO_TENANTS = [
-    ("middelfart", "Middelfart Kommune", ["middelfart"]),
-    ("ishoej", "Ishøj Kommune", ["ishoej"]),
-    ("eksempel", "Eksempel Kommune", ["network_recruitment"]),
-]
-DEMO_ACCOUNTS = [("admin@mentorkorps.dk", None, "platform-admin")] + [
-    (f"{role_da}@{slug}.dk", slug, role)
-    for slug, _, _ in DEMO_TENANTS
-    for role, role_da in (("coordinator", "koordinator"), ("caseworker", "sagsbehandler"), ("mentor", "mentor"))
-]
 DEMO_NAMES = {"coordinator": "Karen Koordinator", "caseworker": "Søren Sagsbehandler", "mentor": "Mette Mentor"}
+ROLES_DA = (("coordinator", "koordinator"), ("caseworker", "sagsbehandler"), ("mentor", "mentor"))
 
 
-def load_demo() -> bool:
+def demo_tenants() -> list[DemoTenant]:
+    """The demo municipalities the installed packages supply (``PluginInfo.demo``), in the order of
+    the packages' registration. The core names none of them."""
+    from core.hooks.manager import plugin_manager
+
+    return [info.demo for info in plugin_manager().infos.values() if info.demo is not None]
+
+
+def demo_accounts() -> list[tuple[str, str | None, str]]:
+    """``(email, tenant slug or None, role)``: the platform administrator and one account per role
+    in each demo municipality."""
+    return [("admin@mentorkorps.dk", None, "platform-admin")] + [
+        (f"{role_da}@{demo.slug}.dk", demo.slug, role) for demo in demo_tenants() for role, role_da in ROLES_DA]
+
+
+def load_demo(today: date | None = None) -> bool:
     """Create what is missing; returns whether anything was created."""
+    today = today or date.today()
     created = False
-    for slug, name, plugins in DEMO_TENANTS:
-        if get_tenant_by_slug(slug) is None:
-            create_tenant(slug, name, plugins)
+    for demo in demo_tenants():
+        if get_tenant_by_slug(demo.slug) is None:
+            create_tenant(demo.slug, demo.name, demo.plugins)
             created = True
-    for email, slug, role in DEMO_ACCOUNTS:
+    for email, slug, role in demo_accounts():
         if accounts.find_user(email) is not None:
             continue
         if slug is None:
@@ -51,9 +62,24 @@ def load_demo() -> bool:
             user = accounts.create_user(email, DEMO_PASSWORD, name=DEMO_NAMES[role])
             accounts.add_membership(user, get_tenant_by_slug(slug), role)
         created = True
-    for slug, _name, _plugins in DEMO_TENANTS:
-        created = _load_mentor_corps(get_tenant_by_slug(slug)) or created
+    for demo in demo_tenants():
+        created = _load_records(demo, get_tenant_by_slug(demo.slug), today) or created
     return created
+
+
+def _load_records(demo: DemoTenant, tenant, today: date) -> bool:
+    """The package's records for its demo tenant, unless the tenant has volunteers already; and the
+    demo mentor's login linked to their volunteer record."""
+    from core.volunteers.models import Volunteer
+
+    with tenant_context(tenant):
+        if db.session.scalar(select(Volunteer.id).limit(1)) is not None:
+            return _link_mentor(tenant)
+        demo.load(tenant, today)
+        db.session.flush()
+        _link_mentor(tenant)
+        db.session.flush()
+        return True
 
 
 # ---- the mentor corps of each demo municipality ------------------------------------------------
@@ -78,32 +104,6 @@ class Corps:
     capacities: tuple = (1,)
     social_events: tuple = field(default=("Sommerfest", "Julehygge"))
 
-
-CORPS = {
-    # Middelfart: recruitment through the local press, brochures and word of mouth; info meetings;
-    # a 5-evening course; monthly experience groups in 5 groups; supervision; social events.
-    "middelfart": Corps(postcode="5500", place="Jobcenter Middelfart, Hindsgavl Allé 2", size=38, course_sessions=5,
-                        course_hours=3, course_start=time(18, 30), course_days_apart=7, course_places=10,
-                        channels=("press", "press", "brochure", "word_of_mouth", "word_of_mouth", "info_meeting", "association"),
-                        standing_groups=tuple((f"Erfagruppe {n}", "experience_group") for n in range(1, 6)),
-                        group_meeting_title="Erfamøde", group_meeting_every_days=30, supervision_every_days=90),
-    # Ishøj: a mandatory course of 2 × 3 hours before any match, mentor meetings every ~6 weeks,
-    # supervision every 3 months; mentors who are role models for young people of minority backgrounds.
-    "ishoej": Corps(postcode="2635", place="Ishøj Rådhus, Ishøj Store Torv 20", size=30, course_sessions=2,
-                    course_hours=3, course_start=time(10, 0), course_days_apart=7, course_places=7,
-                    channels=("association", "web", "word_of_mouth", "info_meeting", "press"),
-                    standing_groups=(("Mentorgruppen", "experience_group"),),
-                    group_meeting_title="Mentormøde", group_meeting_every_days=42, supervision_every_days=91,
-                    capacities=(1, 1, 2), social_events=("Fællesspisning", "Sommerudflugt")),
-    # A youth unit: network-based recruitment (the young person's significant adult), sparring groups,
-    # mentors who take more than one young person.
-    "eksempel": Corps(postcode="9999", place="Ungeenheden, Rådhuspladsen 1", size=26, course_sessions=3,
-                      course_hours=3, course_start=time(17, 0), course_days_apart=7, course_places=6,
-                      channels=("nominated_by_young_person", "network", "word_of_mouth", "web"),
-                      standing_groups=(("Sparringsgruppe A", "sparring_group"), ("Sparringsgruppe B", "sparring_group")),
-                      group_meeting_title="Sparringsgruppe", group_meeting_every_days=35, supervision_every_days=90,
-                      capacities=(1, 2, 2)),
-}
 
 WOMEN = ["Anne", "Hanne", "Lone", "Susanne", "Camilla", "Louise", "Maria", "Kirsten", "Birgit", "Ida", "Sofie", "Fatima",
          "Amina", "Zeynep", "Line", "Rikke", "Helle", "Pia", "Tina", "Karina", "Marianne", "Nadia", "Emma", "Inge"]
@@ -174,23 +174,6 @@ class _People:
         }
 
 
-def _load_mentor_corps(tenant) -> bool:
-    """The tenant's volunteers, courses and meetings, unless it has volunteers already; and the demo
-    mentor's login linked to their volunteer record."""
-    from core.volunteers.models import Volunteer
-
-    corps = CORPS.get(tenant.slug)
-    if corps is None:
-        return False
-    with tenant_context(tenant):
-        if db.session.scalar(select(Volunteer.id).limit(1)) is not None:
-            return _link_mentor(tenant)
-        _build_corps(tenant, corps, date.today())
-        _link_mentor(tenant)
-        db.session.flush()
-        return True
-
-
 def _link_mentor(tenant) -> bool:
     """Link the demo mentor account (mentor@<slug>.dk) to their volunteer record."""
     from core.volunteers.models import Volunteer
@@ -205,7 +188,11 @@ def _link_mentor(tenant) -> bool:
     return True
 
 
-def _build_corps(tenant, corps: Corps, today: date) -> None:
+def build_corps(tenant, corps: Corps, today: date) -> "_People":
+    """A mentor corps run the way ``corps`` describes, over the last ten months: two recruitment
+    rounds with information meetings, a finished course and the next one with a waiting list,
+    screening and approval, standing groups with their meetings, supervision and social events.
+    Returns the people generator, so the package can go on with the same random sequence."""
     from core.groups import services as groups
     from core.training import services as training
     from core.volunteers import services as volunteers
@@ -322,7 +309,103 @@ def _build_corps(tenant, corps: Corps, today: date) -> None:
     info_next = groups.create_meeting({"kind": "info_meeting", "title": "Informationsmøde om mentorkorpset", "on": day(9),
                                        "starts_at": time(19, 0), "hours": 2, "place": corps.place})
     groups.invite(info_next, [v.id for v in newest])
+    return people
 
 
 def _season(day: date) -> str:
     return f"{'forår' if day.month <= 6 else 'efterår'} {day.year}"
+
+
+# ---- young people's paths ------------------------------------------------------------------------
+
+YOUNG_WOMEN = ["Sara", "Amalie", "Freja", "Laura", "Mathilde", "Yasmin", "Aya", "Julie", "Nanna", "Cecilie", "Maja",
+               "Emilie", "Sofia", "Hiba", "Josefine", "Clara", "Alberte", "Leila", "Asta", "Zara"]
+YOUNG_MEN = ["Oliver", "Lucas", "Noah", "Emil", "Mohammed", "Malthe", "Victor", "Magnus", "Tobias", "Sebastian",
+             "Omar", "William", "Elias", "Mikkel", "Yusuf", "Marcus", "Nicklas", "Jonas", "Adam", "Mustafa"]
+YOUNG_INTERESTS = ["fodbold", "musik", "IT og computerspil", "madlavning", "fitness", "tegning", "dans", "biler",
+                   "natur og vandreture", "film og serier", "mode", "løb"]
+EDUCATION_WISHES = ["Vil gerne være tømrer", "Drømmer om at blive pædagog", "Vil tage en HF", "Overvejer SOSU-uddannelsen",
+                    "Vil gerne læse videre på gymnasiet", "Interesseret i en uddannelse inden for IT",
+                    "Vil gerne være elektriker", "Ved ikke endnu - vil gerne have hjælp til at finde ud af det"]
+NEEDS = ["Har brug for struktur i hverdagen og hjælp til at komme op om morgenen",
+         "Ensom og med et lille netværk; har brug for en voksen at tale med",
+         "Har svært ved at overskue breve, SU og økonomi",
+         "Er faldet fra en uddannelse og har brug for støtte til at komme i gang igen",
+         "Har brug for en rollemodel og opbakning til at gennemføre uddannelsen"]
+
+
+@dataclass
+class YoungPersonPath:
+    """What :func:`young_person` made: the referral and, if a match was made, the match."""
+
+    referral: object
+    match: object = None
+
+
+def young_person(rng: random.Random, today: date, *, referred_on: date, age: int, gender: str, source: str,
+                 situation: str, postcode: str, name: str | None = None, reason: str | None = None,
+                 answers: dict | None = None, reject_reason: str | None = None, candidates=(), chosen=None,
+                 proposed_on: date | None = None, started_on: date | None = None, meetings=(),
+                 ended_on: date | None = None, end_reason: str | None = None, outcome: str = "none",
+                 followups=(), extra: dict | None = None) -> YoungPersonPath:
+    """One young person's path, through the services in date order, each step on its own day (the
+    app's clock travels): referred by the tenant's caseworker with consent, intake (every question
+    answered ``answers`` or with its non-blocking answer; accepted, or rejected with
+    ``reject_reason``), a proposal of ``candidates`` (volunteers) on ``proposed_on``, the young
+    person's ``chosen`` one, the mentor's acceptance on ``started_on``, ``meetings`` (dates), the end
+    on ``ended_on`` with its reason and outcome, and ``followups`` (``(months_after, status)``).
+    Steps after the last date given are left out, so a path can stop anywhere. The caller keeps each
+    mentor's matches in date order (capacity is counted as it stands)."""
+    from core.clock import travel
+    from core.matching import services as matching
+    from core.meetings import services as meetings_service
+    from core.referrals import services as referrals
+    from core.tenancy import current_tenant
+
+    slug = current_tenant().slug
+    caseworker = accounts.find_user(f"sagsbehandler@{slug}.dk")
+    coordinator = accounts.find_user(f"koordinator@{slug}.dk")
+    first = rng.choice(YOUNG_WOMEN if gender == "female" else YOUNG_MEN)
+    name = name or f"{first} {rng.choice(SURNAMES)}"
+    birth_date = referred_on - timedelta(days=age * 365 + rng.randint(20, 340))
+    with travel(referred_on):
+        referral = referrals.create_referral({
+            "citizen": {"name": name, "birth_date": birth_date, "gender": gender, "postcode": postcode,
+                        "languages": rng.choice(LANGUAGES), "interests": rng.sample(YOUNG_INTERESTS, 2),
+                        "education_wishes": rng.choice(EDUCATION_WISHES), "needs": rng.choice(NEEDS),
+                        **(extra or {})},
+            "source": source, "situation": situation, "reason": reason or rng.choice(NEEDS),
+            "consent_given_on": referred_on, "consent_text_version": referrals.consent_text().key,
+        }, caseworker or coordinator, "caseworker" if caseworker else "coordinator")
+    path = YoungPersonPath(referral)
+    decided_on = min(referred_on + timedelta(days=rng.randint(3, 12)), today)
+    with travel(decided_on):
+        given = {q.key: (not q.blocking_answer if isinstance(q.blocking_answer, bool) else "no")
+                 for q in referrals.intake_questions()}
+        referrals.decide_intake(referral, {**given, **(answers or {})}, "reject" if reject_reason else "accept",
+                                reject_reason, user=coordinator)
+    if reject_reason or not candidates:
+        return path
+    proposed_on = proposed_on or min(decided_on + timedelta(days=rng.randint(5, 20)), today)
+    with travel(proposed_on):
+        match = matching.propose(referral, [v.id for v in candidates], on=proposed_on)
+        matching.choose(match, (chosen or candidates[0]).id, on=proposed_on)
+    path.match = match
+    if started_on is None:
+        return path
+    with travel(started_on):
+        matching.accept(match, on=started_on)
+    for held_on in meetings:
+        with travel(held_on):
+            meetings_service.log_meeting(match, {"held_on": held_on, "minutes": rng.choice((60, 90, 90, 120)),
+                                                 "place": rng.choice(("cafe", "walk", "cooking", "online", "other"))})
+    if ended_on is None:
+        return path
+    with travel(ended_on):
+        matching.end(match, {"ended_on": ended_on, "end_reason": end_reason, "outcome": outcome})
+    for months_after, status in followups:
+        due = add_months(ended_on, months_after)
+        if due <= today:
+            with travel(due):
+                meetings_service.record_followup(match, months_after, status)
+    return path

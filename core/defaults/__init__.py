@@ -170,3 +170,20 @@ def mentorkorps_course_required_for_matching(tenant, volunteer):
 @hookimpl(trylast=True)
 def mentorkorps_eligibility_findings(tenant, volunteer, on):
     return []
+
+
+@hookimpl(trylast=True)
+def mentorkorps_capacity_limit(tenant):
+    from core.settings import MAX_CAPACITY
+
+    return MAX_CAPACITY
+
+
+@hookimpl(trylast=True)
+def mentorkorps_volunteer_fields(tenant):
+    return ()
+
+
+@hookimpl(trylast=True)
+def mentorkorps_meeting_rhythms(tenant):
+    return []

@@ -27,16 +27,44 @@ class PluginInfo:
     """What a plugin module declares as ``PLUGIN``.
 
     ``kind`` is ``"municipality"`` for a municipality's package (it only ever runs for the tenant
-    whose slug is its name) or ``"plugin"`` for a reusable one. ``settings`` are the defaults a
-    tenant's own values override.
+    whose slug is its name) or ``"plugin"`` for a reusable one. ``settings`` are
+    :class:`~core.hooks.types.Setting` declarations: their defaults hold until a tenant's coordinator
+    changes them on the settings page. ``demo`` is the demo municipality the package supplies, if any
+    (:class:`~core.hooks.types.DemoTenant`). ``blueprints`` are the package's web and API blueprints
+    (guard their views with ``members(..., plugin=name)``).
     """
 
     name: str
     title: Any
     description: Any = ""
     kind: str = "plugin"
-    settings: dict = field(default_factory=dict)
+    settings: tuple = ()
     translations: Path | None = None
+    demo: Any = None
+    blueprints: tuple = ()
+    api_blueprints: tuple = ()
+
+    def __post_init__(self):
+        if isinstance(self.settings, dict):  # shorthand {key: default}: whole numbers, yes/no or text
+            from core.hooks.types import Setting
+
+            kinds = {bool: "bool", int: "int"}
+            object.__setattr__(self, "settings", tuple(
+                Setting(key, key, default, kind=kinds.get(type(default), "text"))
+                for key, default in self.settings.items()))
+        keys = [s.key for s in self.settings]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"plugin {self.name!r} declares a setting twice")
+
+    @property
+    def defaults(self) -> dict:
+        return {s.key: s.default for s in self.settings}
+
+    def setting(self, tenant, key: str):
+        """The tenant's value of this plugin's setting ``key`` (its default unless changed), read
+        from the relay's cache: no query per call. Changing a setting takes effect on the next
+        request (it moves the tenant's ``plugins_version``)."""
+        return hooks_for(tenant).settings_of(self.name)[key]
 
 
 # Where a plugin's implementations run, by kind: the municipality's own package first, reusable
@@ -53,9 +81,10 @@ class _TenantSubset:
     """What is cached per (tenant id, enablement version): which plugins are removed, and the hook
     callers made without them. Holds no ORM object, so it is safe across requests and sessions."""
 
-    def __init__(self, pm: pluggy.PluginManager, removed: frozenset):
+    def __init__(self, pm: pluggy.PluginManager, removed: frozenset, settings: dict | None = None):
         self._pm = pm
         self.removed = removed
+        self.settings = settings or {}  # plugin name -> the tenant's own values (plain JSON)
         self._callers: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -80,6 +109,11 @@ class TenantHooks:
     @property
     def removed(self) -> frozenset:
         return self._subset.removed
+
+    def settings_of(self, plugin: str) -> dict:
+        """A plugin's settings for this tenant: the declared defaults overlaid with its own values."""
+        info = self._subset._pm.infos[plugin]
+        return {**info.defaults, **self._subset.settings.get(plugin, {})}
 
     def __getattr__(self, name: str):
         if not name.startswith(f"{PROJECT_NAME}_"):
@@ -143,12 +177,14 @@ class MentorkorpsPluginManager(pluggy.PluginManager):
     def relay(self, tenant, load_enabled) -> TenantHooks:
         """The relay of ``tenant``: the cached subset for its enablement version, bound to the tenant
         object given now (never one cached from an earlier request). ``load_enabled(tenant)`` is
-        asked only on a cache miss."""
+        asked only on a cache miss; it returns ``{plugin name: the tenant's settings}``."""
         key = (tenant.id, tenant.plugins_version)
         subset = self._subsets.get(key)
         if subset is None:
-            allowed = set(self.enableable_for(tenant.slug)) & set(load_enabled(tenant))
-            subset = _TenantSubset(self, frozenset(set(self.optional_plugins()) - allowed))
+            enabled = dict(load_enabled(tenant))
+            allowed = set(self.enableable_for(tenant.slug)) & set(enabled)
+            settings = {name: dict(enabled[name] or {}) for name in allowed}
+            subset = _TenantSubset(self, frozenset(set(self.optional_plugins()) - allowed), settings)
             with self._relay_lock:
                 # Drop subsets of older versions of this tenant's enablement.
                 for old in [k for k in self._subsets if k[0] == tenant.id]:
@@ -183,7 +219,7 @@ def hooks_for(tenant) -> TenantHooks:
     """The hook relay of ``tenant`` (the core uses :func:`current_hooks`)."""
     from core.platform.models import PluginEnablement
 
-    return plugin_manager().relay(tenant, PluginEnablement.names_for)
+    return plugin_manager().relay(tenant, PluginEnablement.settings_for)
 
 
 def current_hooks() -> TenantHooks:

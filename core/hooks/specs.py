@@ -418,6 +418,60 @@ def mentorkorps_meeting_logged(tenant, meeting):
     """
 
 
+@hookspec(firstresult=True)
+def mentorkorps_capacity_limit(tenant):
+    """Provide the most young people one mentor may have at a time in this municipality.
+
+    :param tenant: the municipality.
+    :return: a positive int, or ``None`` to defer. The default is
+        :data:`core.settings.MAX_CAPACITY` (10). A volunteer's own capacity cannot be set above it,
+        and matching never gives a mentor more active or proposed matches than it.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_capacity_limit(tenant):
+            return 2  # one or two young people per mentor
+    """
+
+
+@hookspec(firstresult=True)
+def mentorkorps_volunteer_fields(tenant):
+    """Provide which profile fields the municipality's volunteer form requires.
+
+    :param tenant: the municipality.
+    :return: a tuple of field names of :class:`core.volunteers.models.Volunteer` (e.g.
+        ``("gender", "birth_date", "background", "interests")``) that must be filled in when a
+        volunteer is registered or their profile saved, or ``None`` to defer. The default requires
+        the name only. The form marks them required and the service refuses them empty, on the web
+        and through the API alike.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_volunteer_fields(tenant):
+            return ("gender", "birth_date", "interests", "work_background", "wishes", "reservations")
+    """
+
+
+@hookspec
+def mentorkorps_meeting_rhythms(tenant):
+    """Gather the group meetings the municipality holds at a steady rhythm.
+
+    :param tenant: the municipality.
+    :return: a list of :class:`core.hooks.types.MeetingRhythm` (a group-meeting kind, a title and
+        the days between meetings). The groups page offers to plan the next meetings at each rhythm,
+        and the coordinator's front page says when none of a kind is planned within its rhythm.
+        The default is none.
+
+    Example::
+
+        @hookimpl
+        def mentorkorps_meeting_rhythms(tenant):
+            return [MeetingRhythm("supervision", _l("Supervision"), every_days=91)]
+    """
+
+
 # --------------------------------------------------------------------------------------------
 # Volunteers: training, screening and the gates before matching
 # --------------------------------------------------------------------------------------------

@@ -91,3 +91,87 @@ class ReportDefinition:
     title: Any
     compute: Callable[..., list]
     description: Any = ""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A setting a plugin declares in its ``PluginInfo``: the default, and the rule a tenant's own
+    value must keep. The coordinator sees and changes it on the tenant's settings page.
+
+    ``kind``: ``"int"`` (``min``/``max`` inclusive), ``"bool"``, ``"text"`` (at most ``max``
+    characters), ``"choice"`` (one of ``choices``, a tuple of :class:`Code`) or ``"list"`` (words;
+    each of ``choices`` when given, else any word of at most 40 characters; ``min``/``max`` bound
+    the number of words).
+    """
+
+    key: str
+    label: Any
+    default: Any
+    kind: str = "int"
+    min: int | None = None
+    max: int | None = None
+    choices: tuple = ()
+    help: Any = ""
+
+    def clean(self, value):
+        """The value in its kind's type, or raises ``ValueError`` with a translatable message."""
+        from flask_babel import lazy_gettext as _l
+
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(_l("Must be yes or no."))
+            return value
+        if self.kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(_l("Enter a whole number."))
+            if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
+                raise ValueError(_l("Must be between %(low)s and %(high)s.", low=self.min, high=self.max))
+            return value
+        if self.kind == "text":
+            if not isinstance(value, str):
+                raise ValueError(_l("Enter a text."))
+            value = value.strip()
+            if self.max is not None and len(value) > self.max:
+                raise ValueError(_l("At most %(max)s characters.", max=self.max))
+            return value
+        if self.kind == "choice":
+            if value not in {c.key for c in self.choices}:
+                raise ValueError(_l("Choose one of the options."))
+            return value
+        if self.kind == "list":
+            if isinstance(value, str):
+                value = value.replace(",", " ").split()
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise ValueError(_l("Enter words separated by commas."))
+            words = list(dict.fromkeys(v.strip() for v in value if v.strip()))
+            allowed = {c.key for c in self.choices}
+            if allowed and any(w not in allowed for w in words):
+                raise ValueError(_l("Choose among the options."))
+            if not allowed and any(len(w) > 40 for w in words):
+                raise ValueError(_l("Each word can be at most 40 characters."))
+            if (self.min is not None and len(words) < self.min) or (self.max is not None and len(words) > self.max):
+                raise ValueError(_l("Give between %(low)s and %(high)s.", low=self.min, high=self.max))
+            return words
+        raise ValueError(f"unknown setting kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class MeetingRhythm:
+    """A kind of group meeting a tenant holds at a steady rhythm (e.g. supervision every 3 months).
+    The groups page offers to plan the next meetings at this rhythm, and the front page says when
+    none is planned within it."""
+
+    kind: str  # a group-meeting kind: experience_group, supervision, sparring_group, mentor_meeting...
+    title: Any
+    every_days: int
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    """A demo municipality a package supplies: ``load(tenant, today)`` builds its records through
+    the services (called inside the tenant's context, only when the tenant has no volunteers yet)."""
+
+    slug: str
+    name: str
+    plugins: tuple
+    load: Callable[..., None]

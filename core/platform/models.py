@@ -22,3 +22,9 @@ class PluginEnablement(TenantScoped, db.Model):
         """The names of the plugins ``tenant`` has enabled."""
         with tenant_context(tenant):
             return frozenset(db.session.scalars(select(cls.plugin)))
+
+    @classmethod
+    def settings_for(cls, tenant) -> dict[str, dict]:
+        """``{plugin name: the tenant's own setting values}`` for every plugin ``tenant`` has enabled."""
+        with tenant_context(tenant):
+            return {name: settings or {} for name, settings in db.session.execute(select(cls.plugin, cls.settings))}

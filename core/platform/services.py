@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from core.audit import services as audit
-from core.errors import ServiceError
+from core.errors import ServiceError, raise_if
 from core.extensions import db
 from core.hooks.manager import plugin_manager
 from core.platform.models import PluginEnablement
@@ -40,6 +40,14 @@ def enabled_plugin_names(tenant: Municipality) -> frozenset[str]:
     return PluginEnablement.names_for(tenant)
 
 
+def _bump_plugins_version(tenant: Municipality) -> None:
+    """One UPDATE that adds 1 in the database: two concurrent changes cannot lose one. Every worker's
+    relay cache is keyed by this version, so the change takes effect on the tenant's next request."""
+    db.session.execute(update(Municipality).where(Municipality.id == tenant.id)
+                       .values(plugins_version=Municipality.plugins_version + 1))
+    db.session.refresh(tenant, ["plugins_version"])
+
+
 def set_plugin_enabled(tenant: Municipality, plugin: str, enabled: bool) -> None:
     """Switch a plugin on or off for a tenant; takes effect on the tenant's next request."""
     pm = plugin_manager()
@@ -55,17 +63,52 @@ def set_plugin_enabled(tenant: Municipality, plugin: str, enabled: bool) -> None
             db.session.delete(row)
         else:
             return
-        # One UPDATE that adds 1 in the database: two concurrent changes cannot lose one.
-        db.session.execute(update(Municipality).where(Municipality.id == tenant.id)
-                           .values(plugins_version=Municipality.plugins_version + 1))
-        db.session.refresh(tenant, ["plugins_version"])
+        _bump_plugins_version(tenant)
         audit.record("plugin.enabled" if enabled else "plugin.disabled", tenant, plugin=plugin)
         db.session.flush()
 
 
 def plugin_settings(tenant: Municipality, plugin: str) -> dict:
-    """A plugin's declared defaults overlaid with the tenant's own values."""
+    """A plugin's declared defaults overlaid with the tenant's own values (read from the database,
+    not the relay's cache: for the settings page and tests)."""
     info = plugin_manager().infos[plugin]
     with tenant_context(tenant):
         row = db.session.scalar(select(PluginEnablement).where(PluginEnablement.plugin == plugin))
-    return {**info.settings, **((row.settings or {}) if row else {})}
+    return {**info.defaults, **((row.settings or {}) if row else {})}
+
+
+def update_plugin_settings(tenant: Municipality, plugin: str, values: dict) -> dict:
+    """Set the tenant's own values of an enabled plugin's settings. Every value is checked against
+    its declaration first (all errors at once, keyed by setting); nothing is saved unless all hold.
+    A value equal to the default is stored too, so a later change of the default does not move it.
+    Audited with the keys changed; takes effect on the tenant's next request. Returns the settings."""
+    pm = plugin_manager()
+    info = pm.infos.get(plugin)
+    if info is None or plugin not in pm.enableable_for(tenant.slug):
+        raise ServiceError(_l("Unknown plugin: %(name)s", name=plugin), field="plugin")
+    declared = {s.key: s for s in info.settings}
+    errors, cleaned = {}, {}
+    for key, value in values.items():
+        setting = declared.get(key)
+        if setting is None:
+            errors[key] = [_l("Unknown setting.")]
+            continue
+        try:
+            cleaned[key] = setting.clean(value)
+        except ValueError as exc:
+            errors[key] = [exc.args[0]]
+    raise_if(errors)
+    with tenant_context(tenant):
+        row = db.session.scalar(select(PluginEnablement).where(PluginEnablement.plugin == plugin))
+        if row is None:
+            raise ServiceError(_l("The plugin is not enabled for the municipality."), field="plugin")
+        before = {**info.defaults, **(row.settings or {})}
+        changed = sorted(k for k, v in cleaned.items() if before.get(k) != v)
+        if not changed:
+            return before
+        row.settings = {**(row.settings or {}), **{k: cleaned[k] for k in changed}}  # a new dict: the change is seen
+        _bump_plugins_version(tenant)
+        audit.record("plugin.settings_updated", tenant, plugin=plugin, keys=changed,
+                     values={k: cleaned[k] for k in changed})
+        db.session.flush()
+        return {**info.defaults, **row.settings}

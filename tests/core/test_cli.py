@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from core.accounts.models import Membership, User
 from core.accounts.services import authenticate, membership_of
-from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TENANTS
+from core.demo import DEMO_PASSWORD, demo_accounts, demo_tenants
 from core.platform.services import enabled_plugin_names, get_tenant_by_slug
 from core.tenancy import Municipality, unscoped
 from tests.conftest import csrf_token
@@ -138,11 +138,12 @@ def test_demo_loads_the_demo_data_and_is_idempotent(run, db):
     first = run("demo")
     assert first.exit_code == 0, first.output
     counts = _counts(db)
-    assert counts == (len(DEMO_TENANTS), len(DEMO_ACCOUNTS), len(DEMO_ACCOUNTS) - 1)
-    for slug, name, plugins in DEMO_TENANTS:
-        tenant = get_tenant_by_slug(slug)
-        assert tenant.name == name and enabled_plugin_names(tenant) == set(plugins)
-    for email, slug, role in DEMO_ACCOUNTS:
+    assert {demo.slug for demo in demo_tenants()} == {"middelfart", "ishoej", "eksempel"}  # CONTRACT.md section 1
+    assert counts == (len(demo_tenants()), len(demo_accounts()), len(demo_accounts()) - 1)
+    for demo in demo_tenants():
+        tenant = get_tenant_by_slug(demo.slug)
+        assert tenant.name == demo.name and enabled_plugin_names(tenant) == set(demo.plugins)
+    for email, slug, role in demo_accounts():
         user = authenticate(email, DEMO_PASSWORD)
         assert user is not None, email
         if slug is None:

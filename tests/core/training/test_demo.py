@@ -10,7 +10,7 @@ from flask import g
 from sqlalchemy import func, select
 
 from core.accounts.services import find_user
-from core.demo import DEMO_NAMES, DEMO_TENANTS, load_demo
+from core.demo import DEMO_NAMES, demo_tenants, load_demo
 from core.extensions import db
 from core.groups.models import GroupMeeting, GroupMeetingParticipant, VolunteerGroup
 from core.training.models import ENROLLED, WAITING, Course, CourseEnrollment, CourseSession, SessionAttendance
@@ -45,7 +45,7 @@ def test_each_demo_corps_looks_like_a_real_one(app):
     load_demo()
     db.session.commit()
     today = date.today()
-    for slug, _name, _plugins in DEMO_TENANTS:
+    for slug in [demo.slug for demo in demo_tenants()]:
         tenant = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
         with tenant_context(tenant):
             people = db.session.scalars(select(Volunteer)).all()
