@@ -45,16 +45,19 @@ def demo_accounts() -> list[tuple[str, str | None, str]]:
         (f"{role_da}@{demo.slug}.dk", demo.slug, role) for demo in demo_tenants() for role, role_da in ROLES_DA]
 
 
-def load_demo(today: date | None = None) -> bool:
-    """Create what is missing; returns whether anything was created."""
+def load_demo(today: date | None = None, only: str | None = None) -> bool:
+    """Create what is missing (of the demo tenant ``only``, if given); returns whether anything was
+    created."""
     today = today or date.today()
     created = False
     for demo in demo_tenants():
+        if only is not None and demo.slug != only:
+            continue
         if get_tenant_by_slug(demo.slug) is None:
             create_tenant(demo.slug, demo.name, demo.plugins)
             created = True
     for email, slug, role in demo_accounts():
-        if accounts.find_user(email) is not None:
+        if accounts.find_user(email) is not None or (only is not None and slug not in (None, only)):
             continue
         if slug is None:
             accounts.create_user(email, DEMO_PASSWORD, name="Platform Admin", platform_admin=True)
@@ -63,7 +66,8 @@ def load_demo(today: date | None = None) -> bool:
             accounts.add_membership(user, get_tenant_by_slug(slug), role)
         created = True
     for demo in demo_tenants():
-        created = _load_records(demo, get_tenant_by_slug(demo.slug), today) or created
+        if only is None or demo.slug == only:
+            created = _load_records(demo, get_tenant_by_slug(demo.slug), today) or created
     return created
 
 
