@@ -1,5 +1,6 @@
 """A coordinator of tenant A walks every route of A, web and API, with the ids of tenant B's real
-rows (volunteers, courses, sessions, group meetings, groups) in the URL and in request bodies,
+rows (volunteers, courses, sessions, group meetings, groups, referrals, matches) in the URL and in
+request bodies,
 and finds nothing of B: every answer is a 4xx without B's names, and B's rows are unchanged.
 
 The routes come from ``app.url_map`` (as in test_isolation.py), so every new route is walked by
@@ -16,7 +17,7 @@ from tests.core.test_tenancy_sealed import two_tenants  # noqa: F401  (the fixtu
 # B's rows are all named "Ishoej ..."; its municipality is "Ishøj Kommune" (also JSON-escaped).
 B_MARKERS = ("Ishoej", "Ishøj", "Ish\\u00f8j")
 ID_ARGUMENTS = {"volunteer_id": "volunteer", "course_id": "course", "session_id": "session",
-                "meeting_id": "meeting", "group_id": "group"}
+                "meeting_id": "meeting", "group_id": "group", "referral_id": "referral", "match_id": "match"}
 
 
 def _path(rule, slug, ids):
@@ -32,7 +33,8 @@ def _walked(rule):
 
 def _body_ids(ids):
     return {"volunteer_id": ids["volunteer"], "volunteer_ids": [ids["volunteer"]], "course_id": ids["course"],
-            "session_id": ids["session"], "meeting_id": ids["meeting"], "group_id": ids["group"]}
+            "session_id": ids["session"], "meeting_id": ids["meeting"], "group_id": ids["group"],
+            "referral_id": ids["referral"], "match_id": ids["match"]}
 
 
 def _snapshot(db, tenant_id):
@@ -78,9 +80,10 @@ def _walk(app, client, a, ids, *, api, headers=None, token=None, with_ids=True, 
 
 
 def _check_b_ids_in_urls(app, client, a, b_ids, api, **kwargs):
-    failures, checked = [], 0
+    failures, checked, kinds = [], 0, set()
     for rule, method, response in _walk(app, client, a, b_ids, api=api, **kwargs):
         checked += 1
+        kinds.update(arg for arg in rule.arguments if arg in ID_ARGUMENTS)
         if method == "OPTIONS":  # Flask's automatic answer: the Allow header, the same for any id
             pass
         elif not 400 <= response.status_code < 500:
@@ -89,6 +92,8 @@ def _check_b_ids_in_urls(app, client, a, b_ids, api, **kwargs):
             failures.append(f"{method} {rule.rule} with B's ids: {response.status_code}, not 403/404")
         if shown := _shows_b(response):
             failures.append(f"{method} {rule.rule} with B's ids shows {shown}")
+    # The young person's rows are walked too (a route kind missing here would be skipped silently).
+    assert {"referral_id", "match_id", "volunteer_id"} <= kinds, kinds
     return failures, checked
 
 

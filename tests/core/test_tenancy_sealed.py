@@ -15,6 +15,9 @@ import pytest
 from sqlalchemy import delete, exc, func, insert, select, text, update
 
 from core.groups.models import GroupMeeting, GroupMeetingParticipant, VolunteerGroup, volunteer_group_member
+from core.matching.models import Match, MatchCandidate, MatchTransition
+from core.meetings.models import FollowUp, Meeting
+from core.referrals.models import Citizen, Referral
 from core.tenancy import (RawSQLRefused, TenantChangeRefused, TenantContextMissing, tenant_context, unscoped)
 from core.training.models import Course, CourseEnrollment, CourseSession, SessionAttendance
 from core.volunteers.models import Screening, Volunteer, VolunteerStatusChange
@@ -40,11 +43,29 @@ def _tenant_rows(db, name):
     enrollment = CourseEnrollment(course=course, volunteer_id=v.id)
     attendance = SessionAttendance(session=session, volunteer_id=v.id, attended=True)
     participant = GroupMeetingParticipant(meeting=meeting, volunteer_id=v.id)
-    db.session.add_all([screening, change, enrollment, attendance, participant])
+    citizen = Citizen(name=f"{name} Ung", birth_date=date(2006, 5, 1), languages=[], interests=[])
+    db.session.add_all([screening, change, enrollment, attendance, participant, citizen])
+    db.session.flush()
+    referral = Referral(citizen_id=citizen.id, referred_on=DAY, source="jobcenter", situation="cash_benefit",
+                        reason=f"{name} henvisning", status="matched", consent_given_on=DAY,
+                        consent_text_version="core-1", intake_answers={}, findings=[])
+    db.session.add(referral)
+    db.session.flush()
+    match = Match(referral_id=referral.id, volunteer_id=v.id, status="ended", proposed_on=DAY, started_on=DAY,
+                  ended_on=DAY, end_reason="completed", outcome="none")
+    db.session.add(match)
+    db.session.flush()
+    candidate = MatchCandidate(match_id=match.id, volunteer_id=v.id, rank=1, parts=[])
+    transition = MatchTransition(match_id=match.id, to_status="proposed", on=DAY)
+    match_meeting = Meeting(match_id=match.id, held_on=DAY, minutes=60, note=f"{name} samtale")
+    followup = FollowUp(match_id=match.id, months_after=6, due_on=DAY)
+    db.session.add_all([candidate, transition, match_meeting, followup])
     db.session.flush()
     return {"volunteer": v.id, "course": course.id, "session": session.id, "group": group.id, "meeting": meeting.id,
             "screening": screening.id, "status_change": change.id, "enrollment": enrollment.id,
-            "attendance": attendance.id, "participant": participant.id}
+            "attendance": attendance.id, "participant": participant.id, "citizen": citizen.id,
+            "referral": referral.id, "match": match.id, "candidate": candidate.id, "transition": transition.id,
+            "match_meeting": match_meeting.id, "followup": followup.id}
 
 
 @pytest.fixture
