@@ -107,6 +107,9 @@ class Corps:
     supervision_every_days: int
     capacities: tuple = (1,)
     social_events: tuple = field(default=("Sommerfest", "Julehygge"))
+    # The package's own profile fields: ``extra_profile(rng, profile) -> dict``, merged over each
+    # generic profile (e.g. the answers a municipality's volunteer form requires).
+    extra_profile: object = None
 
 
 WOMEN = ["Anne", "Hanne", "Lone", "Susanne", "Camilla", "Louise", "Maria", "Kirsten", "Birgit", "Ida", "Sofie", "Fatima",
@@ -157,7 +160,7 @@ class _People:
         sector, education, work = rng.choice(WORK)
         if age >= 66:
             sector, work = "none", f"Pensioneret ({work.lower()})" if not work.startswith("Pension") else work
-        return {
+        profile = {
             "name": name,
             "email": _email(name),
             "postcode": self.corps.postcode,
@@ -176,6 +179,9 @@ class _People:
             "capacity": rng.choice(self.corps.capacities),
             "recruited_on": recruited_on,
         }
+        if self.corps.extra_profile is not None:
+            profile.update(self.corps.extra_profile(rng, profile))
+        return profile
 
 
 def _link_mentor(tenant) -> bool:
