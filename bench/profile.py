@@ -2,30 +2,43 @@
 
     .venv/bin/python -m bench.profile [NAME ...]      # names from bench.run.targets; default all app pages
 
-Builds the demo database as ``make bench`` does (or reuses ``BENCH_PROFILE_DB``), signs in as the
-coordinator with Flask's test client, answers each page ``BENCH_PROFILE_REQUESTS`` times (default
-200) under the profiler and prints the call tree. ``BENCH_PROFILE_SQL=1`` also counts queries.
+Builds the demo database as ``make bench`` does (or reuses ``BENCH_PROFILE_DB``: prepared once, its
+ids kept beside it in ``<db>.json``), signs in as the coordinator with Flask's test client, answers
+each page ``BENCH_PROFILE_REQUESTS`` times (default 200) under the profiler and prints the call tree.
+``BENCH_PROFILE_SQL=1`` also counts queries; ``BENCH_PROFILE_TIME=1`` prints only the mean time per
+request without the profiler (CPU time of this process, so that other processes on the machine
+weigh less; the profiler's own overhead left out), best of three rounds.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench.run import ROOT, prepare_database, targets
 
 
-def main(names: list[str]) -> None:
-    from pyinstrument import Profiler
-
-    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
-    slug = os.environ.get("BENCH_TENANT", "middelfart")
+def _prepared(slug: str) -> tuple[str, dict]:
     url = os.environ.get("BENCH_PROFILE_DB")
     if url is None:
         url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='mentorkorps-profile-')) / 'bench.db'}"
+    sidecar = Path(url.split(":///", 1)[1] + ".json") if url.startswith("sqlite:///") else None
+    if sidecar is not None and sidecar.exists():
+        return url, json.loads(sidecar.read_text())
     data = prepare_database({**os.environ, "DATABASE_URL": url}, slug, int(os.environ.get("BENCH_VOLUNTEERS", "120")))
+    if sidecar is not None:
+        sidecar.write_text(json.dumps(data))
+    return url, data
+
+
+def main(names: list[str]) -> None:
+    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+    slug = os.environ.get("BENCH_TENANT", "middelfart")
+    url, data = _prepared(slug)
     from core import create_app
     from core.demo import DEMO_PASSWORD
 
@@ -41,7 +54,8 @@ def main(names: list[str]) -> None:
     bearer = client.post("/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD}).get_json()["token"]
     headers = {"web": {}, "api": {"Authorization": f"Bearer {bearer}"}}
     count = int(os.environ.get("BENCH_PROFILE_REQUESTS", "200"))
-    plan = [t for t in targets(slug, data["tenant_id"], data["volunteer_id"]) if t.server == "app"]
+    path = data.get("path") if (data.get("path") or {}).get("match_id") else None
+    plan = [t for t in targets(slug, data["tenant_id"], data["volunteer_id"], path) if t.server == "app"]
     for target in plan:
         if names and target.name not in names:
             continue
@@ -53,6 +67,18 @@ def main(names: list[str]) -> None:
             print(f"{target.name}: {len(queries)} queries")
             for statement in queries:
                 print("   ", statement[:160].replace("\n", " "))
+        if os.environ.get("BENCH_PROFILE_TIME"):
+            best = None
+            for _ in range(3):
+                started = time.process_time()
+                for _ in range(count):
+                    client.get(target.path, headers=headers[target.auth])
+                took = (time.process_time() - started) / count
+                best = took if best is None else min(best, took)
+            print(f"{target.name:<24} {best * 1000:7.2f} ms per request", flush=True)
+            continue
+        from pyinstrument import Profiler
+
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for _ in range(count):

@@ -96,13 +96,15 @@ def _init_login(app: Flask, login_manager) -> None:
     # The cookie names a server-side session (core.accounts.services.sign_in), not a user.
     login_manager.id_attribute = "get_session_token"
 
+    # Both loaders also find the URL's municipality and the user's membership there, in the same
+    # query (core.access.enforce takes them from core.accounts.services.tenant_lookup).
     @login_manager.user_loader
     def load_user(session_token: str):
         if request.path.startswith("/api/"):
             return None  # the API authenticates by bearer token only, never by cookie
         from core.accounts.services import user_for_session
 
-        return user_for_session(session_token)
+        return user_for_session(session_token, g.get("tenant_slug"))
 
     @login_manager.request_loader
     def load_user_from_token(req):
@@ -111,7 +113,7 @@ def _init_login(app: Flask, login_manager) -> None:
             return None
         from core.accounts.services import user_for_token
 
-        return user_for_token(header[7:].strip())
+        return user_for_token(header[7:].strip(), g.get("tenant_slug"))
 
 
 def _init_plugins(app: Flask, extra_plugins) -> None:

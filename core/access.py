@@ -80,8 +80,6 @@ def is_api_request() -> bool:
 
 def enforce():
     """``before_request``: the single place where access is decided."""
-    from core.platform.services import get_tenant_by_slug
-
     if request.endpoint is None:  # no route matched: Flask answers 404/405 itself
         return None
     policy = policy_of(current_app, request.endpoint, request.method)
@@ -90,23 +88,24 @@ def enforce():
         abort(403)
 
     api = is_api_request()
-    slug = g.pop("tenant_slug", None)
-    if api and policy.kind != "public" and not current_user.is_authenticated:
+    slug = g.get("tenant_slug")
+    # Who is asking: the session (pages) or the bearer token (API). With a tenant in the URL the
+    # same query finds the tenant and the user's membership there (core.accounts.services).
+    try:
+        authenticated = current_user.is_authenticated if slug is not None or policy.kind != "public" else False
+    finally:
+        g.pop("tenant_slug", None)
+    if api and policy.kind != "public" and not authenticated:
         abort(401)  # before the tenant lookup: an anonymous caller learns nothing about tenants
 
     if slug is not None:
-        tenant = get_tenant_by_slug(slug)
+        tenant, membership = _tenant_and_membership(slug, authenticated)
         if tenant is None:
             abort(404)
-        membership = None
-        if current_user.is_authenticated:
-            from core.accounts.services import membership_of
-
-            membership = membership_of(current_user, tenant)
-            if membership is None:
-                # Exactly as for a tenant that does not exist: refused before the tenant context is
-                # entered, so the error page cannot show the tenant's name or links.
-                abort(404)
+        if authenticated and membership is None:
+            # Exactly as for a tenant that does not exist: refused before the tenant context is
+            # entered, so the error page cannot show the tenant's name or links.
+            abort(404)
         _enter_tenant_for_request(tenant)
         g.membership = membership
 
@@ -128,6 +127,21 @@ def enforce():
     if not api and request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
     return None
+
+
+def _tenant_and_membership(slug: str, authenticated: bool):
+    """The URL's tenant and the signed-in user's membership there: as found by the user's own
+    query (no query of its own), else looked up (an anonymous visitor: the tenant only)."""
+    from core.accounts.services import membership_of, tenant_lookup
+    from core.platform.services import get_tenant_by_slug
+
+    found = tenant_lookup(slug) if authenticated else None
+    if found is not None:
+        return found
+    tenant = get_tenant_by_slug(slug)
+    if tenant is None or not authenticated:
+        return tenant, None
+    return tenant, membership_of(current_user, tenant)
 
 
 def _enabled_plugins(tenant):

@@ -5,20 +5,21 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, g, session
+from flask import current_app, g, has_request_context, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from core.accounts.models import ApiToken, Membership, Role, User, UserSession
 from core.audit import services as audit
 from core.errors import ServiceError
 from core.extensions import db
-from core.tenancy import Municipality, tenant_context, utcnow
+from core.tenancy import Municipality, tenant_context, unscoped, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -188,29 +189,73 @@ def _reset_browser_session() -> None:
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
-def user_for_session(token: str) -> User | None:
+def user_for_session(token: str, tenant_slug: str | None = None) -> User | None:
     """The user of a live session (not revoked, not idle or older than allowed, user active), in
-    one indexed query; ``None`` otherwise."""
+    one indexed query; ``None`` otherwise. With ``tenant_slug`` (the URL's municipality) the same
+    query also finds the municipality and the user's membership in it, which the enforcement point
+    takes from :func:`tenant_lookup`: one query per request for session, user, tenant and role."""
     if not token or not isinstance(token, str):
         return None
     config = current_app.config
     now = utcnow()
-    row = db.session.execute(
-        select(User, UserSession.id, UserSession.last_seen_at)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == _digest(token),
-               UserSession.revoked_at.is_(None),
-               UserSession.last_seen_at > now - timedelta(seconds=config["SESSION_IDLE_SECONDS"]),
-               UserSession.created_at > now - timedelta(seconds=config["SESSION_MAX_AGE_SECONDS"]),
-               User.active.is_(True))
-    ).first()
+    params = {"token_hash": _digest(token),
+              "idle_since": now - timedelta(seconds=config["SESSION_IDLE_SECONDS"]),
+              "born_since": now - timedelta(seconds=config["SESSION_MAX_AGE_SECONDS"])}
+    row = _identity_row(_SESSION, params, tenant_slug)
     if row is None:
         return None
-    user, session_id, last_seen_at = row
+    user, session_id, last_seen_at = row[:3]
     if last_seen_at <= now - timedelta(seconds=config["SESSION_TOUCH_SECONDS"]):
         _touch_session(session_id, now)
     user.session_token = token
     return user
+
+
+# The queries that say who is asking, built once (building a statement costs about as much as
+# running it): by session or by API token, each with or without the URL's municipality and the
+# user's membership there.
+_SESSION, _TOKEN = "session", "token"
+_TENANT_LOOKUP = "_mentorkorps_tenant_lookup"
+
+
+@cache
+def _identity_query(kind: str, with_tenant: bool):
+    if kind == _SESSION:
+        statement = (select(User, UserSession.id, UserSession.last_seen_at)
+                     .join(UserSession, UserSession.user_id == User.id)
+                     .where(UserSession.token_hash == bindparam("token_hash"),
+                            UserSession.revoked_at.is_(None),
+                            UserSession.last_seen_at > bindparam("idle_since"),
+                            UserSession.created_at > bindparam("born_since"),
+                            User.active.is_(True)))
+    else:
+        statement = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                     .where(ApiToken.token_hash == bindparam("token_hash")))
+    if with_tenant:
+        statement = (statement.add_columns(Municipality, Membership)
+                     .outerjoin(Municipality, Municipality.slug == bindparam("slug"))
+                     .outerjoin(Membership, and_(Membership.tenant_id == Municipality.id,
+                                                 Membership.user_id == User.id)))
+    return statement
+
+
+def _identity_row(kind: str, params: dict, tenant_slug: str | None):
+    if tenant_slug is None:
+        return db.session.execute(_identity_query(kind, False), params).first()
+    # Across tenants, explicitly: the tenant is not known before this query finds it. The membership
+    # is joined on that one municipality's id, so nothing of another tenant is read.
+    with unscoped():
+        row = db.session.execute(_identity_query(kind, True), {**params, "slug": tenant_slug}).first()
+    if row is not None and has_request_context():
+        g.setdefault(_TENANT_LOOKUP, {})[tenant_slug] = (row[-2], row[-1])
+    return row
+
+
+def tenant_lookup(tenant_slug: str) -> tuple[Municipality | None, Membership | None] | None:
+    """What the request's authentication found for ``tenant_slug`` along with the user:
+    ``(municipality or None, the user's membership there or None)``; ``None`` if it found nothing
+    (no signed-in user, or the user was loaded without the URL's municipality)."""
+    return g.get(_TENANT_LOOKUP, {}).get(tenant_slug)
 
 
 def _touch_session(session_id: int, now) -> None:
@@ -253,12 +298,19 @@ def issue_token(user: User) -> str:
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
+def user_for_token(token: str, tenant_slug: str | None = None) -> User | None:
+    """The active user of a live API token, or ``None``; with ``tenant_slug`` one query also finds
+    the municipality and the membership (see :func:`user_for_session`)."""
+    if not token or not isinstance(token, str):
         return None
-    audit.token_used(row)
-    return row.user
+    row = _identity_row(_TOKEN, {"token_hash": _digest(token)}, tenant_slug)
+    if row is None:
+        return None
+    token_row, user = row[:2]
+    if token_row.revoked_at is not None or token_row.expires_at <= utcnow() or not user.active:
+        return None
+    audit.token_used(token_row)
+    return user
 
 
 def revoke_token(token: str) -> bool:

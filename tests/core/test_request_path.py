@@ -146,3 +146,143 @@ def test_the_list_writes_its_dates_without_asking_for_the_locale_per_row(db, sig
     with_3 = locale_lookups_on_the_list()
     _add_volunteers(db, tenant, 27, start=3)
     assert locale_lookups_on_the_list() == with_3
+
+
+# ---- who is asking: one query per request ------------------------------------------------------
+
+def _probe_routes(app):
+    """Pages that do nothing but the per-request machinery: the access check, the layout, the audit."""
+    from flask import Blueprint, jsonify, render_template_string
+
+    from core.access import members
+    from core.audit.reads import LIST, no_personal_data, reads
+    from core.tenancy import current_tenant
+
+    web = Blueprint("perf_probe", __name__, url_prefix="/<tenant>/perf-probe")
+
+    @web.route("/plain")
+    @members("coordinator")
+    @no_personal_data("a probe")
+    def plain():
+        return f"plain {current_tenant().slug}"
+
+    @web.route("/audited")
+    @members("coordinator")
+    @reads("volunteer", action=LIST)
+    def audited():
+        return "audited"
+
+    @web.route("/layout")
+    @members()
+    @no_personal_data("a probe")
+    def layout():
+        return render_template_string('{% extends "layout.html" %}{% block content %}probe{% endblock %}')
+
+    api = Blueprint("perf_probe_api", __name__, url_prefix="/api/v1/<tenant>/perf-probe")
+
+    @api.route("")
+    @members("coordinator")
+    @no_personal_data("a probe")
+    def resource():
+        return jsonify(tenant=current_tenant().slug)
+
+    app.register_blueprint(web)
+    app.register_blueprint(api)
+    return app
+
+
+@pytest.fixture
+def app(app):
+    return _probe_routes(app)
+
+
+def test_session_user_tenant_and_role_are_one_query(app, signed_in, tenant, count_queries):
+    slug = tenant.slug  # read before counting (an expired attribute of the test's session is a query)
+    signed_in.get(f"/{slug}/perf-probe/plain")
+    with count_queries() as queries:
+        answer = signed_in.get(f"/{slug}/perf-probe/plain")
+    assert answer.status_code == 200 and answer.get_data(as_text=True) == f"plain {slug}"
+    assert len(queries) == 1, queries.statements
+    assert all(table in queries.statements[0] for table in ("user_session", "user_account", "municipality", "membership"))
+
+
+def test_token_user_tenant_and_role_are_one_query(app, client, tenant, user_factory, count_queries):
+    from tests.conftest import api_token
+
+    headers = api_token(client, user_factory(tenant, "coordinator"))
+    slug = tenant.slug
+    assert client.get(f"/api/v1/{slug}/perf-probe", headers=headers).status_code == 200  # token.used, once
+    with count_queries() as queries:
+        answer = client.get(f"/api/v1/{slug}/perf-probe", headers=headers)
+    assert answer.status_code == 200 and answer.json == {"tenant": slug}
+    assert len(queries) == 1, queries.statements
+    assert all(table in queries.statements[0] for table in ("api_token", "user_account", "municipality", "membership"))
+
+
+def test_the_one_query_finds_the_role_in_the_urls_tenant(app, client, tenant, other_tenant, tenant_factory,
+                                                         user_factory, db):
+    """One person, coordinator in one municipality and mentor in another, and no member of a third:
+    each URL is answered by the role in its own tenant (the membership is joined on the URL's tenant,
+    not any of the user's)."""
+    from core.accounts import services
+    from tests.conftest import api_token, login
+
+    third = tenant_factory("tredje", "Tredje Kommune")
+    user = user_factory(tenant, "coordinator")
+    services.add_membership(user, other_tenant, "mentor")
+    db.session.commit()
+    login(client, user, tenant)
+    headers = api_token(client, user)
+    for prefix, extra in (("", {}), ("/api/v1", headers)):
+        page = "/perf-probe/plain" if not prefix else "/perf-probe"
+        assert client.get(f"{prefix}/{tenant.slug}{page}", headers=extra).status_code == 200
+        assert client.get(f"{prefix}/{other_tenant.slug}{page}", headers=extra).status_code == 403
+        assert client.get(f"{prefix}/{third.slug}{page}", headers=extra).status_code == 404
+        assert client.get(f"{prefix}/nowhere{page}", headers=extra).status_code == 404
+    mentor_page = client.get(f"/{other_tenant.slug}/perf-probe/layout").get_data(as_text=True)
+    assert other_tenant.name in mentor_page and "(Mentor)" in mentor_page
+
+
+# ---- the tenant filter's work per statement ----------------------------------------------------
+
+def test_whether_a_statement_reaches_tenant_data_is_worked_out_once_per_shape(app, db, tenant, monkeypatch):
+    """With no tenant in context, a statement with ORM joins needs its FROM list worked out (about a
+    millisecond); the verdict is kept per statement shape, and still refuses every time."""
+    from sqlalchemy import select
+    from sqlalchemy.sql.selectable import Select
+
+    from core.accounts.models import Membership, User, UserSession
+    from core.tenancy import TenantContextMissing
+
+    built = []
+    original = Select.get_final_froms
+    monkeypatch.setattr(Select, "get_final_froms", lambda self: built.append(1) or original(self))
+
+    def platform_only(email):
+        return select(User.id).join(UserSession, UserSession.user_id == User.id).where(User.email == email)
+
+    def reaching_tenant_data(email):
+        return select(User.id).join(Membership, Membership.user_id == User.id).where(User.email == email)
+
+    for email in ("a@example.dk", "b@example.dk", "c@example.dk"):
+        assert db.session.execute(platform_only(email)).all() == []
+        with pytest.raises(TenantContextMissing):
+            db.session.execute(reaching_tenant_data(email))
+    assert len(built) == 2  # one per shape, not one per execution
+
+
+def test_the_tenant_filter_made_once_per_tenant_filters_each_tenant(app, db, tenant, tenant_factory):
+    from sqlalchemy import select
+
+    from core.volunteers import services
+    from core.volunteers.models import Volunteer
+
+    other_tenant = tenant_factory("andeby", "Andeby Kommune")
+    for town, name in ((tenant, "Ane fra A"), (other_tenant, "Bo fra B")):
+        with tenant_context(town):
+            services.create_volunteer({"name": name, "recruited_on": date(2026, 1, 5)})
+            db.session.commit()
+    for _ in range(2):
+        for town, name in ((tenant, "Ane fra A"), (other_tenant, "Bo fra B")):
+            with tenant_context(town):
+                assert db.session.scalars(select(Volunteer.name)).all() == [name]
