@@ -35,8 +35,8 @@ SETTINGS = (
             help=_l("Off: a referral from elsewhere is accepted, with a finding that says so.")),
     Setting("candidate_count", _l("Mentors presented per young person"), 1, min=1, max=5,
             help=_l("The coordinator matches: one mentor is presented.")),
-    Setting("capacity_limit", _l("Most young people per mentor at a time"), 2, min=1, max=MAX_CAPACITY,
-            help=_l("Each mentor's own number can be set up to this.")),
+    Setting("capacity_limit", _l("Most young people per mentor at a time"), MAX_CAPACITY, min=1, max=MAX_CAPACITY,
+            help=_l("Each mentor's own number (usually one young person) can be set up to this.")),
     Setting("course_evenings", _l("Evenings of the mentor course a volunteer must attend"), 5, min=1, max=10,
             help=_l("The course runs over 5 evenings; a shorter course counts when all of its evenings are attended.")),
     Setting("research_project_trained", _l("Mentors from the research project count as trained"), True, kind="bool",
@@ -173,9 +173,9 @@ def mentorkorps_outcome_codes(tenant):
 
 @hookimpl(tryfirst=True)
 def mentorkorps_course_completed(tenant, course, sessions, attended_session_ids):
-    if not sessions:
-        return False
-    required = min(setting(tenant, "course_evenings"), len(sessions))
+    required = setting(tenant, "course_evenings")
+    if not sessions or required >= len(sessions):
+        return None  # every evening: the core's own rule (and any other plugin's) decides
     return len({s.id for s in sessions} & set(attended_session_ids)) >= required
 
 

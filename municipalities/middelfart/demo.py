@@ -407,6 +407,8 @@ class _Builder:
             while on <= last and len(meetings) < 16:
                 meetings.append(on)
                 on += timedelta(days=rng.randint(12, 24))
+            if ended is None and meetings and meetings[-1] < last - timedelta(days=7) and last >= start:
+                meetings.append(last)  # a running match has met lately, unless it is one of the quiet ones
             followups = []
             if ended is not None:
                 due = add_months(ended, 6)

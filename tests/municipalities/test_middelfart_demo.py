@@ -3,6 +3,7 @@ over the demo's period (``municipalities.middelfart.demo.demo_period``), by plai
 from those rules here, not by the code that made the records."""
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from datetime import date
@@ -123,3 +124,57 @@ def test_the_demo_reproduces_every_figure_of_seed_001(app, capsys):
         assert mette.user_id is not None and mette.status == "active"
         assert Counter(db.session.scalars(select(Match.status).where(Match.volunteer_id == mette.id))) == {
             "ended": 1, "active": 1, "chosen": 1}
+
+    # ---- every page of the demo shows it, for each role
+    from core.demo import DEMO_PASSWORD
+
+    def signed_in(email):
+        client = app.test_client()
+        page = client.get("/middelfart/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        response = client.post("/middelfart/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token})
+        assert response.status_code == 302
+        return client
+
+    with tenant_context(get_tenant_by_slug("middelfart")):
+        ids = {
+            "course": db.session.scalar(select(Course.id).order_by(Course.id)),
+            "meeting": db.session.scalar(select(GroupMeeting.id).where(GroupMeeting.kind == "experience_group")
+                                         .order_by(GroupMeeting.id)),
+            "group": db.session.scalar(select(VolunteerGroup.id).order_by(VolunteerGroup.id)),
+            "received": db.session.scalar(select(Referral.id).where(Referral.status == "received").order_by(Referral.id)),
+            "ended": db.session.scalar(select(Match.id).where(Match.status == "ended").order_by(Match.id)),
+            "chosen": db.session.scalar(select(Match.id).where(Match.status == "chosen")),
+            "mette": mette.id,
+        }
+        session_id = db.session.get(Course, ids["course"]).sessions[0].id
+    coordinator = signed_in("koordinator@middelfart.dk")
+    pages = {
+        "/": ["Middelfart"], "/volunteers/": [], f"/volunteers/{ids['mette']}": [DEMO_NAMES["mentor"]],
+        "/volunteers/recruitment": ["gtefælle til en mentor"], "/volunteers/waiting-list": [],
+        "/courses/": ["Unge-mentorkursus, hold 1", "hold 5"], f"/courses/{ids['course']}": ["Unge-mentorkursus, hold 1"],
+        f"/courses/{ids['course']}/sessions/{session_id}/attendance": [],
+        "/group-meetings/": ["Erfamøde, Erfagruppe 1", "Supervision med ekstern psykolog"],
+        f"/group-meetings/{ids['meeting']}": ["Erfagruppe 1"], "/groups/": ["Erfagruppe 5"],
+        f"/groups/{ids['group']}": ["Erfagruppe 1"], "/referrals/": [], f"/referrals/{ids['received']}": [
+            "Har den unge problemer udover ledighed"],
+        "/matching": [], "/matches": [], f"/matches/{ids['ended']}": [], "/followups": [],
+        "/settings/": ["Middelfarts mentorkorps", "Ældste alder på henvisningsdagen"],
+    }
+    for path, expected in pages.items():
+        response = coordinator.get(f"/middelfart{path}")
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        for words in expected:
+            assert words in text, (path, words)
+    assert coordinator.get("/middelfart/volunteers/").get_data(as_text=True).count("<tr") > 50  # a full page
+    assert DEMO_NAMES["mentor"] in coordinator.get("/middelfart/volunteers/?q=Mette").get_data(as_text=True)
+    mentor = signed_in("mentor@middelfart.dk")
+    for path in ("/", "/me/", "/my/young-people", "/my/proposals/", f"/my/proposals/{ids['chosen']}"):
+        assert mentor.get(f"/middelfart{path}").status_code == 200, path
+    front = mentor.get("/middelfart/").get_data(as_text=True)
+    assert 'data-testid="front-proposal"' in front and 'data-testid="front-young-person"' in front
+    assert 'data-testid="middelfart-mentor-role"' in front
+    caseworker = signed_in("sagsbehandler@middelfart.dk")
+    mine = caseworker.get("/middelfart/referrals/mine")
+    assert mine.status_code == 200 and mine.get_data(as_text=True).count("<tr") > 20
