@@ -2,11 +2,11 @@
 page whatever the number of rows (a count and the first few of each kind)."""
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Date, Integer, String, cast, func, literal, null, select, union_all
 
 from core import clock
 from core.extensions import db
@@ -27,12 +27,6 @@ class Pile:
     items: list = field(default_factory=list)
 
 
-def _pile(statement, order, top=TOP) -> Pile:
-    count = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    items = list(db.session.execute(statement.order_by(*order).limit(top)).unique()) if count else []
-    return Pile(count, items)
-
-
 def _matches(status):
     return (select(Match, Citizen.name).join(Referral, Referral.id == Match.referral_id)
             .join(Citizen, Citizen.id == Referral.citizen_id).where(Match.status == status))
@@ -46,31 +40,90 @@ def no_contact_since(on: date) -> date:
     return on - timedelta(days=tenant_setting(current_tenant(), "no_contact_days"))
 
 
+# What a row of each pile shows (the template reads these attributes).
+ReferralRow = namedtuple("ReferralRow", "id referred_on name")
+MatchRow = namedtuple("MatchRow", "id proposed_on chosen_on started_on")
+FollowUpRow = namedtuple("FollowUpRow", "match_id months_after due_on")
+VolunteerRow = namedtuple("VolunteerRow", "id name")
+
+
+def _branch(kind: str, columns, statement, order, top: int | None = TOP):
+    """One pile as a branch of the tasks' UNION ALL: the same seven columns for every pile, its
+    first ``top`` rows in order (their rank) and the pile's whole count (a window over every row,
+    counted before the LIMIT)."""
+    id_, name, d1, d2, n = columns
+    statement = statement.with_only_columns(
+        literal(kind, String).label("kind"), id_.label("id"), name.label("name"),
+        d1.label("d1"), (d2 if d2 is not None else cast(null(), Date)).label("d2"),
+        (n if n is not None else cast(null(), Integer)).label("n"),
+        func.row_number().over(order_by=order).label("rank"), func.count().over().label("total"),
+        maintain_column_froms=True)
+    if top is not None:
+        statement = statement.order_by(*order).limit(top)
+    return select(statement.subquery())
+
+
 def coordinator_tasks(on: date | None = None) -> dict[str, Pile]:
-    from core.volunteers.services import screenings_expiring
+    """The coordinator's piles, in one query: a UNION ALL of one branch per pile (each its count and
+    first rows), so the front page costs one round trip whatever the number of rows."""
+    from core.volunteers.models import Screening, Volunteer
+    from core.volunteers.services import MATCHABLE
 
     on = on or clock.today()
-    received = (select(Referral.id, Referral.referred_on, Citizen.name)
-                .join(Citizen, Citizen.id == Referral.citizen_id).where(Referral.status == "received"))
+    received = select(Referral.id).join(Citizen, Citizen.id == Referral.citizen_id).where(Referral.status == "received")
+
+    def matches(status):
+        return (select(Match.id).join(Referral, Referral.id == Match.referral_id)
+                .join(Citizen, Citizen.id == Referral.citizen_id).where(Match.status == status))
+
     last_meeting = (select(Meeting.match_id, func.max(Meeting.held_on).label("last"))
                     .group_by(Meeting.match_id).subquery())
     since = func.coalesce(last_meeting.c.last, Match.started_on)
-    quiet = (select(Match, Citizen.name, last_meeting.c.last).join(Referral, Referral.id == Match.referral_id)
-             .join(Citizen, Citizen.id == Referral.citizen_id)
-             .outerjoin(last_meeting, last_meeting.c.match_id == Match.id)
-             .where(Match.status == "active", since <= no_contact_since(on)))
-    due = (select(FollowUp, Citizen.name).join(Match, Match.id == FollowUp.match_id)
+    quiet = (matches("active").outerjoin(last_meeting, last_meeting.c.match_id == Match.id)
+             .where(since <= no_contact_since(on)))
+    due = (select(FollowUp.id).join(Match, Match.id == FollowUp.match_id)
            .join(Referral, Referral.id == Match.referral_id).join(Citizen, Citizen.id == Referral.citizen_id)
            .where(FollowUp.recorded_on.is_(None), FollowUp.due_on <= on))
-    expiring = screenings_expiring(on, 30)
-    return {
-        "new_referrals": _pile(received, (Referral.referred_on, Referral.id)),
-        "waiting_young": _pile(_matches("proposed"), (Match.proposed_on, Match.id)),
-        "waiting_mentor": _pile(_matches("chosen"), (Match.chosen_on, Match.id)),
-        "no_contact": _pile(quiet, (since, Match.id)),
-        "followups_due": _pile(due, (FollowUp.due_on, FollowUp.id)),
-        "screenings_expiring": Pile(len(expiring), expiring[:TOP]),
+    # Certificates: the window of obtaining dates, widened by a few days for month ends (add_months
+    # is monotone); the exact rule is applied below, as core.volunteers.services.screenings_expiring does.
+    months = tenant_setting(current_tenant(), "screening_valid_months")
+    last_day = on + timedelta(days=30)
+    lo, hi = clock.add_months(on, -months) - timedelta(days=4), clock.add_months(last_day, -months) + timedelta(days=4)
+    latest = (select(Screening.volunteer_id, func.max(Screening.obtained_on).label("obtained"))
+              .group_by(Screening.volunteer_id).subquery())
+    certificates = (select(Volunteer.id).join(latest, latest.c.volunteer_id == Volunteer.id)
+                    .where(Volunteer.status.in_(MATCHABLE), latest.c.obtained.between(lo, hi)))
+    rows = db.session.execute(union_all(
+        _branch("new_referrals", (Referral.id, Citizen.name, Referral.referred_on, None, None), received,
+                (Referral.referred_on, Referral.id)),
+        _branch("waiting_young", (Match.id, Citizen.name, Match.proposed_on, None, None), matches("proposed"),
+                (Match.proposed_on, Match.id)),
+        _branch("waiting_mentor", (Match.id, Citizen.name, Match.chosen_on, None, None), matches("chosen"),
+                (Match.chosen_on, Match.id)),
+        _branch("no_contact", (Match.id, Citizen.name, Match.started_on, last_meeting.c.last, None), quiet,
+                (since, Match.id)),
+        _branch("followups_due", (FollowUp.match_id, Citizen.name, FollowUp.due_on, None, FollowUp.months_after),
+                due, (FollowUp.due_on, FollowUp.id)),
+        _branch("screenings_expiring", (Volunteer.id, Volunteer.name, latest.c.obtained, None, None), certificates,
+                (latest.c.obtained, Volunteer.id), top=None),
+    )).all()
+    by_kind: dict[str, list] = {}
+    totals: dict[str, int] = {}
+    for row in sorted(rows, key=lambda r: (r.kind, r.rank)):
+        by_kind.setdefault(row.kind, []).append(row)
+        totals[row.kind] = row.total
+    piles = {
+        "new_referrals": [ReferralRow(r.id, r.d1, r.name) for r in by_kind.get("new_referrals", [])],
+        "waiting_young": [(MatchRow(r.id, r.d1, None, None), r.name) for r in by_kind.get("waiting_young", [])],
+        "waiting_mentor": [(MatchRow(r.id, None, r.d1, None), r.name) for r in by_kind.get("waiting_mentor", [])],
+        "no_contact": [(MatchRow(r.id, None, None, r.d1), r.name, r.d2) for r in by_kind.get("no_contact", [])],
+        "followups_due": [(FollowUpRow(r.id, r.n, r.d1), r.name) for r in by_kind.get("followups_due", [])],
     }
+    tasks = {kind: Pile(totals.get(kind, 0), items) for kind, items in piles.items()}
+    expiring = [(VolunteerRow(r.id, r.name), clock.add_months(r.d1, months)) for r in by_kind.get("screenings_expiring", [])]
+    expiring = sorted([(v, until) for v, until in expiring if on <= until <= last_day], key=lambda p: (p[1], p[0].id))
+    tasks["screenings_expiring"] = Pile(len(expiring), expiring[:TOP])
+    return tasks
 
 
 def caseworker_referrals(user, top: int = 10) -> tuple[dict[str, int], list]:

@@ -286,3 +286,45 @@ def test_the_tenant_filter_made_once_per_tenant_filters_each_tenant(app, db, ten
         for town, name in ((tenant, "Ane fra A"), (other_tenant, "Bo fra B")):
             with tenant_context(town):
                 assert db.session.scalars(select(Volunteer.name)).all() == [name]
+
+
+# ---- the coordinator's front page: its piles in one query ----------------------------------------
+
+def _referrals(db, tenant, user, names_and_days):
+    from datetime import timedelta
+
+    from core.referrals import services as referrals
+
+    with tenant_context(tenant):
+        for name, days_ago in names_and_days:
+            on = date.today() - timedelta(days=days_ago)
+            referrals.create_referral({
+                "citizen": {"name": name, "birth_date": date(2004, 3, 3)}, "referred_on": on,
+                "source": "jobcenter", "situation": "cash_benefit", "consent_given_on": on,
+                "consent_text_version": "v1", "referrer_name": "Jobcentret", "referrer_organisation": "Jobcenter",
+            }, user, "coordinator")
+        db.session.commit()
+
+
+def test_the_coordinators_piles_are_one_query_and_each_tenants_own(app, db, tenant_factory, user_factory,
+                                                                  count_queries):
+    from core.front import TOP, coordinator_tasks
+
+    first, second = tenant_factory("aby", "Aby Kommune"), tenant_factory("bby", "Bby Kommune")
+    _referrals(db, first, user_factory(first, "coordinator"),
+               [(f"Aby Ung {n}", days) for n, days in enumerate((9, 3, 12, 5, 1, 30, 7))])
+    _referrals(db, second, user_factory(second, "coordinator"), [("Bby Ung A", 4), ("Bby Ung B", 2)])
+    with tenant_context(first):
+        assert first.settings is not None  # loaded, as in a request (an expired tenant would be a query)
+        with count_queries() as queries:
+            tasks = coordinator_tasks()
+        assert len(queries) == 1, queries.statements
+        new = tasks["new_referrals"]
+        assert new.count == 7
+        assert [row.name for row in new.items] == ["Aby Ung 5", "Aby Ung 2", "Aby Ung 0", "Aby Ung 6", "Aby Ung 3"][:TOP]
+        assert all(tasks[kind].count == 0 and tasks[kind].items == [] for kind in
+                   ("waiting_young", "waiting_mentor", "no_contact", "followups_due", "screenings_expiring"))
+    with tenant_context(second):
+        tasks = coordinator_tasks()
+        assert tasks["new_referrals"].count == 2
+        assert [row.name for row in tasks["new_referrals"].items] == ["Bby Ung A", "Bby Ung B"]
