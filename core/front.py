@@ -3,10 +3,11 @@ page whatever the number of rows (a count and the first few of each kind)."""
 from __future__ import annotations
 
 from collections import namedtuple
+from functools import cache
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Date, Integer, String, cast, func, literal, null, select, union_all
+from sqlalchemy import Date, Integer, String, bindparam, cast, func, literal, null, select, union_all
 
 from core import clock
 from core.extensions import db
@@ -63,13 +64,13 @@ def _branch(kind: str, columns, statement, order, top: int | None = TOP):
     return select(statement.subquery())
 
 
-def coordinator_tasks(on: date | None = None) -> dict[str, Pile]:
-    """The coordinator's piles, in one query: a UNION ALL of one branch per pile (each its count and
-    first rows), so the front page costs one round trip whatever the number of rows."""
+@cache
+def _tasks_statement():
+    """The coordinator's piles as one statement, built once (building it costs several times what
+    running it does); the day and the limits derived from it are bound parameters."""
     from core.volunteers.models import Screening, Volunteer
     from core.volunteers.services import MATCHABLE
 
-    on = on or clock.today()
     received = select(Referral.id).join(Citizen, Citizen.id == Referral.citizen_id).where(Referral.status == "received")
 
     def matches(status):
@@ -80,20 +81,17 @@ def coordinator_tasks(on: date | None = None) -> dict[str, Pile]:
                     .group_by(Meeting.match_id).subquery())
     since = func.coalesce(last_meeting.c.last, Match.started_on)
     quiet = (matches("active").outerjoin(last_meeting, last_meeting.c.match_id == Match.id)
-             .where(since <= no_contact_since(on)))
+             .where(since <= bindparam("quiet_since", type_=Date)))
     due = (select(FollowUp.id).join(Match, Match.id == FollowUp.match_id)
            .join(Referral, Referral.id == Match.referral_id).join(Citizen, Citizen.id == Referral.citizen_id)
-           .where(FollowUp.recorded_on.is_(None), FollowUp.due_on <= on))
-    # Certificates: the window of obtaining dates, widened by a few days for month ends (add_months
-    # is monotone); the exact rule is applied below, as core.volunteers.services.screenings_expiring does.
-    months = tenant_setting(current_tenant(), "screening_valid_months")
-    last_day = on + timedelta(days=30)
-    lo, hi = clock.add_months(on, -months) - timedelta(days=4), clock.add_months(last_day, -months) + timedelta(days=4)
+           .where(FollowUp.recorded_on.is_(None), FollowUp.due_on <= bindparam("on", type_=Date)))
     latest = (select(Screening.volunteer_id, func.max(Screening.obtained_on).label("obtained"))
               .group_by(Screening.volunteer_id).subquery())
     certificates = (select(Volunteer.id).join(latest, latest.c.volunteer_id == Volunteer.id)
-                    .where(Volunteer.status.in_(MATCHABLE), latest.c.obtained.between(lo, hi)))
-    rows = db.session.execute(union_all(
+                    .where(Volunteer.status.in_(MATCHABLE),
+                           latest.c.obtained.between(bindparam("obtained_from", type_=Date),
+                                                     bindparam("obtained_until", type_=Date))))
+    return union_all(
         _branch("new_referrals", (Referral.id, Citizen.name, Referral.referred_on, None, None), received,
                 (Referral.referred_on, Referral.id)),
         _branch("waiting_young", (Match.id, Citizen.name, Match.proposed_on, None, None), matches("proposed"),
@@ -106,7 +104,21 @@ def coordinator_tasks(on: date | None = None) -> dict[str, Pile]:
                 due, (FollowUp.due_on, FollowUp.id)),
         _branch("screenings_expiring", (Volunteer.id, Volunteer.name, latest.c.obtained, None, None), certificates,
                 (latest.c.obtained, Volunteer.id), top=None),
-    )).all()
+    )
+
+
+def coordinator_tasks(on: date | None = None) -> dict[str, Pile]:
+    """The coordinator's piles, in one query: a UNION ALL of one branch per pile (each its count and
+    first rows), so the front page costs one round trip whatever the number of rows."""
+    on = on or clock.today()
+    # Certificates: the window of obtaining dates, widened by a few days for month ends (add_months
+    # is monotone); the exact rule is applied below, as core.volunteers.services.screenings_expiring does.
+    months = tenant_setting(current_tenant(), "screening_valid_months")
+    last_day = on + timedelta(days=30)
+    rows = db.session.execute(_tasks_statement(), {
+        "on": on, "quiet_since": no_contact_since(on),
+        "obtained_from": clock.add_months(on, -months) - timedelta(days=4),
+        "obtained_until": clock.add_months(last_day, -months) + timedelta(days=4)}).all()
     by_kind: dict[str, list] = {}
     totals: dict[str, int] = {}
     for row in sorted(rows, key=lambda r: (r.kind, r.rank)):
@@ -123,7 +135,19 @@ def coordinator_tasks(on: date | None = None) -> dict[str, Pile]:
     expiring = [(VolunteerRow(r.id, r.name), clock.add_months(r.d1, months)) for r in by_kind.get("screenings_expiring", [])]
     expiring = sorted([(v, until) for v, until in expiring if on <= until <= last_day], key=lambda p: (p[1], p[0].id))
     tasks["screenings_expiring"] = Pile(len(expiring), expiring[:TOP])
-    return tasks
+    return {
+        **tasks,
+        # The municipality's meeting rhythms with no meeting planned within the rhythm (one query for
+        # every rhythm, none when the municipality has no rhythm); shown by _front.html.
+        "unplanned_rhythms": _unplanned_rhythms(on),
+    }
+
+
+def _unplanned_rhythms(on: date) -> Pile:
+    from core.groups.services import unplanned_rhythms
+
+    statuses = unplanned_rhythms(on)
+    return Pile(len(statuses), statuses)
 
 
 def caseworker_referrals(user, top: int = 10) -> tuple[dict[str, int], list]:

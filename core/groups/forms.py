@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from core.fields import HoursField, LocalDateField, LocalTimeField, optional_id
+from core.fields import HoursField, LocalDateField, LocalTimeField, WholeNumberField, optional_id
 
 
 class MeetingForm(FlaskForm):
@@ -34,3 +34,19 @@ class GroupForm(FlaskForm):
                                                Length(max=120, message=_l("At most %(n)s characters.", n=120))])
     kind = SelectField(_l("Kind of group"), validate_choice=False,
                        validators=[DataRequired(message=_l("Choose the kind of group."))])
+
+
+class PlanMeetingsForm(FlaskForm):
+    """The next meetings of one of the municipality's rhythms, planned in one go. The rules (how many,
+    the first date, the meeting's own fields) are the service's (``services.plan_meetings``)."""
+
+    count = WholeNumberField(_l("Number of meetings"), validators=[InputRequired(message=_l("Enter a number."))])
+    first_on = LocalDateField(_l("The first meeting"), validators=[InputRequired(message=_l("Enter the date."))])
+    title = StringField(_l("Title"), validators=[DataRequired(message=_l("The title is required.")),
+                                                 Length(max=120, message=_l("At most %(n)s characters.", n=120))])
+    starts_at = LocalTimeField(_l("Starts at"), validators=[Optional()])
+    hours = HoursField(_l("Hours"), validators=[Optional()])
+    place = StringField(_l("Place"), validators=[Optional()])
+    description = TextAreaField(_l("Description"), validators=[Optional()])
+    group_id = SelectField(_l("Standing group"), coerce=optional_id, validate_choice=False, validators=[Optional()])
+    invite = SelectField(_l("Invite"), validate_choice=False, validators=[Optional()])

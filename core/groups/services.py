@@ -1,7 +1,10 @@
-"""Group meetings of the corps and standing volunteer groups: invitations and attendance."""
+"""Group meetings of the corps and standing volunteer groups: invitations and attendance; the
+meetings a municipality holds at a steady rhythm (``mentorkorps_meeting_rhythms``) and planning the
+next ones of a rhythm in one go."""
 from __future__ import annotations
 
-from datetime import date, time
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +14,8 @@ from core.audit import services as audit
 from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
 from core.groups.models import GROUP_KINDS, MEETING_KINDS, GroupMeeting, GroupMeetingParticipant, VolunteerGroup
+from core.hooks import current_hooks
+from core.hooks.types import MeetingRhythm
 from core.pagination import paginate
 from core.tenancy import utcnow
 from core.volunteers import services as volunteers
@@ -210,3 +215,134 @@ def volunteer_meetings(volunteer: Volunteer):
         select(GroupMeeting, GroupMeetingParticipant).join(GroupMeetingParticipant)
         .where(GroupMeetingParticipant.volunteer_id == volunteer.id)
         .order_by(GroupMeeting.on.desc(), GroupMeeting.id.desc())).all()
+
+
+# ---- meetings at a steady rhythm ---------------------------------------------------------------
+
+PLAN_MAX = 12  # meetings planned in one go
+PLAN_FIELDS = ("count", "first_on", "title", "starts_at", "hours", "place", "description", "group_id", "invite")
+INVITE_CHOICES = ("", "group", "mentors")
+
+
+def meeting_rhythms() -> list[MeetingRhythm]:
+    """The group meetings the tenant holds at a steady rhythm (the gatherer hook
+    ``mentorkorps_meeting_rhythms``): the first rhythm of a kind wins (a municipality's before a
+    reusable plugin's), kinds the core does not know and rhythms shorter than a day are left out."""
+    seen, rhythms = set(), []
+    for batch in current_hooks().mentorkorps_meeting_rhythms():
+        for rhythm in batch or []:
+            if rhythm.kind in MEETING_KINDS and rhythm.kind not in seen and int(rhythm.every_days) >= 1:
+                seen.add(rhythm.kind)
+                rhythms.append(rhythm)
+    return rhythms
+
+
+def get_rhythm(kind: str) -> MeetingRhythm:
+    rhythm = next((r for r in meeting_rhythms() if r.kind == kind), None)
+    if rhythm is None:
+        raise NotFound(_l("The municipality holds no meetings of this kind at a rhythm."))
+    return rhythm
+
+
+@dataclass(frozen=True)
+class RhythmStatus:
+    """Where a rhythm stands on a day: the last meeting of its kind before the day, the first one
+    from the day on and the latest one planned (``None`` when there is none)."""
+
+    rhythm: MeetingRhythm
+    on: date
+    last_on: date | None
+    next_on: date | None
+    latest_on: date | None = None
+
+    @property
+    def planned_within(self) -> date:
+        """The next meeting should be on or before this day."""
+        return self.on + timedelta(days=int(self.rhythm.every_days))
+
+    @property
+    def unplanned(self) -> bool:
+        """No meeting of the kind is planned within the rhythm (from the day on)."""
+        return self.next_on is None or self.next_on > self.planned_within
+
+
+def rhythm_statuses(on: date | None = None) -> list[RhythmStatus]:
+    """Every rhythm of the tenant with its last and next meeting, in one query for all of them (none
+    when the tenant has no rhythm)."""
+    on = on or volunteers.today()
+    rhythms = meeting_rhythms()
+    if not rhythms:
+        return []
+    last = func.max(case((GroupMeeting.on < on, GroupMeeting.on)))
+    upcoming = func.min(case((GroupMeeting.on >= on, GroupMeeting.on)))
+    found = {kind: dates for kind, *dates in db.session.execute(
+        select(GroupMeeting.kind, last, upcoming, func.max(GroupMeeting.on))
+        .where(GroupMeeting.kind.in_([r.kind for r in rhythms])).group_by(GroupMeeting.kind))}
+    return [RhythmStatus(r, on, *found.get(r.kind, (None, None, None))) for r in rhythms]
+
+
+def unplanned_rhythms(on: date | None = None) -> list[RhythmStatus]:
+    """The rhythms with no meeting planned within their rhythm (the coordinator's front page)."""
+    return [status for status in rhythm_statuses(on) if status.unplanned]
+
+
+def suggested_start(status: RhythmStatus) -> date:
+    """Where the next meetings of a rhythm would start: a rhythm after the last one of the kind
+    (planned or held), and not before the day itself."""
+    if status.latest_on is None:
+        return status.on
+    return max(status.latest_on + timedelta(days=int(status.rhythm.every_days)), status.on)
+
+
+def planned_dates(rhythm: MeetingRhythm, first_on: date, count: int) -> list[date]:
+    return [first_on + timedelta(days=int(rhythm.every_days) * n) for n in range(count)]
+
+
+def plan_meetings(kind: str, data: dict) -> list[GroupMeeting]:
+    """Plan the next ``count`` meetings of the tenant's rhythm of ``kind``: one every
+    ``every_days`` days from ``first_on`` (today or later), each with the same title, time, place,
+    description and standing group, and each inviting ``invite``: the standing group's members
+    (``"group"``), every approved and active mentor (``"mentors"``) or nobody yet (``""``).
+    Every error comes back at once, per field; nothing is created unless all hold. Audited as
+    ``group_meeting.planned`` (and each meeting as created)."""
+    rhythm = get_rhythm(kind)
+    data = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items()}
+    errors: dict = {}
+    for key in set(data) - set(PLAN_FIELDS):
+        errors[key] = [_l("Unknown field.")]
+    count = data.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= PLAN_MAX:
+        errors["count"] = [_l("Plan between 1 and %(max)s meetings.", max=PLAN_MAX)]
+    first_on = data.get("first_on")
+    if isinstance(first_on, date) and first_on < volunteers.today():
+        errors["first_on"] = [_l("The first meeting cannot be in the past.")]
+    invite_choice = data.get("invite") or ""
+    if invite_choice not in INVITE_CHOICES:
+        errors["invite"] = [_l("Unknown code: %(code)s", code=invite_choice)]
+    elif invite_choice == "group" and data.get("group_id") is None:
+        errors["invite"] = [_l("Choose the standing group whose members are invited.")]
+    meeting = {"kind": kind, "title": data.get("title") or str(rhythm.title), "on": first_on,
+               **{key: data.get(key) for key in ("starts_at", "hours", "place", "description", "group_id")}}
+    try:
+        meeting = _validate_meeting(meeting, creating=True)
+    except ServiceError as refused:  # the meeting's own rules, the date's under this form's name
+        for key, messages in refused.errors.items():
+            errors.setdefault("first_on" if key == "on" else key, []).extend(messages)
+    if not errors and planned_dates(rhythm, first_on, count)[-1].year > volunteers.today().year + 5:
+        errors["count"] = [_l("The last meeting would be too far ahead; plan fewer.")]
+    raise_if(errors)
+    mentors = []
+    if invite_choice == "mentors":
+        mentors = db.session.scalars(select(Volunteer.id).where(
+            Volunteer.status.in_((VolunteerStatus.APPROVED, VolunteerStatus.ACTIVE)))).all()
+    created = []
+    for on in planned_dates(rhythm, first_on, count):
+        planned = create_meeting({**meeting, "on": on})
+        if invite_choice == "group":
+            invite_group(planned)
+        elif mentors:
+            invite(planned, list(mentors))
+        created.append(planned)
+    audit.record("group_meeting.planned", created[0], kind=kind, count=count, every_days=int(rhythm.every_days),
+                 first=first_on.isoformat(), last=created[-1].on.isoformat())
+    return created

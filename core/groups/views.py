@@ -4,8 +4,10 @@ Thin: load, check access, call a service, render. A refusal is shown next to its
 service's status (422, 409), so the request is rolled back and nothing is half-saved."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, format_time, gettext as _, ngettext
+from flask_babel import format_date, format_decimal, format_time, gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
 
 from core.access import members
@@ -16,7 +18,7 @@ from core.forms import submit
 from core.pagination import page_number
 from core.groups import services
 from core.fields import ActionForm, form_ids
-from core.groups.forms import GroupForm, MeetingForm, VolunteerChoiceForm
+from core.groups.forms import GroupForm, MeetingForm, PlanMeetingsForm, VolunteerChoiceForm
 from core.groups.models import MEETING_KINDS, GroupMeeting, GroupMeetingParticipant, VolunteerGroup, volunteer_group_member
 from core.volunteers import services as volunteers
 from core.volunteers.models import Volunteer, VolunteerStatus
@@ -51,8 +53,42 @@ def index():
     page = services.list_meetings(kind=kind or None, upcoming=upcoming, page=page_number(request.args),
                                   per_page=current_app.config["PAGE_SIZE"])
     return render_template("groups/index.html", rows=page.items, total=page.total, kind=kind, when=when,
-                           pagination=page, today=volunteers.today(),
+                           pagination=page, today=volunteers.today(), rhythms=services.rhythm_statuses(),
                            filters={k: v for k, v in (("kind", kind), ("when", when)) if v})
+
+
+# ---- meetings at the municipality's rhythms ------------------------------------------------------
+
+INVITE_LABELS = {"": _l("Nobody yet"), "group": _l("The members of the standing group"),
+                 "mentors": _l("Every approved and active mentor")}
+
+
+@bp.route("/plan/<kind>", methods=["GET", "POST"])
+@members("coordinator")
+@no_personal_data("meeting dates and titles")
+def plan(kind: str):
+    """Plan the next meetings of one of the municipality's rhythms (e.g. supervision every 91 days)."""
+    rhythm = services.get_rhythm(kind)  # 404 for a kind the municipality holds at no rhythm
+    status = next(s for s in services.rhythm_statuses() if s.rhythm.kind == kind)
+    form = PlanMeetingsForm(data={"count": 3, "first_on": services.suggested_start(status), "title": str(rhythm.title),
+                                  "invite": "mentors"})
+    form.group_id.choices = [("", _("No standing group"))] + [
+        (g.id, f"{g.name} ({services.MEETING_KIND_LABELS[g.kind]})") for g in services.list_groups()]
+    form.invite.choices = [(key, str(label)) for key, label in INVITE_LABELS.items()]
+    outcome = submit(form, lambda: services.plan_meetings(kind, {name: getattr(form, name).data
+                                                                 for name in services.PLAN_FIELDS}))
+    if outcome.ok:
+        created = outcome.result
+        flash(ngettext("%(num)s meeting has been planned: %(first)s to %(last)s.",
+                       "%(num)s meetings have been planned: %(first)s to %(last)s.", len(created),
+                       first=format_date(created[0].on, "medium"), last=format_date(created[-1].on, "medium")),
+              "success")
+        return redirect(url_for("groups.index", kind=kind, when="upcoming"))
+    dates = []
+    if isinstance(form.first_on.data, date) and isinstance(form.count.data, int) and 1 <= form.count.data <= services.PLAN_MAX:
+        dates = services.planned_dates(rhythm, form.first_on.data, form.count.data)
+    return render_template("groups/plan.html", form=form, rhythm=rhythm, status=status, dates=dates,
+                           plan_max=services.PLAN_MAX), outcome.status
 
 
 def _meeting_form(form: MeetingForm) -> MeetingForm:
