@@ -135,7 +135,19 @@ def coordinator_tasks(on: date | None = None) -> dict[str, Pile]:
     expiring = [(VolunteerRow(r.id, r.name), clock.add_months(r.d1, months)) for r in by_kind.get("screenings_expiring", [])]
     expiring = sorted([(v, until) for v, until in expiring if on <= until <= last_day], key=lambda p: (p[1], p[0].id))
     tasks["screenings_expiring"] = Pile(len(expiring), expiring[:TOP])
-    return tasks
+    return {
+        **tasks,
+        # The municipality's meeting rhythms with no meeting planned within the rhythm (one query for
+        # every rhythm, none when the municipality has no rhythm); shown by _front.html.
+        "unplanned_rhythms": _unplanned_rhythms(on),
+    }
+
+
+def _unplanned_rhythms(on: date) -> Pile:
+    from core.groups.services import unplanned_rhythms
+
+    statuses = unplanned_rhythms(on)
+    return Pile(len(statuses), statuses)
 
 
 def caseworker_referrals(user, top: int = 10) -> tuple[dict[str, int], list]:
