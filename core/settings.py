@@ -24,6 +24,18 @@ def tenant_setting(tenant: Municipality, key: str):
     return (tenant.settings or {}).get(key, default)
 
 
+def capacity_limit(tenant: Municipality | None = None) -> int:
+    """The most young people one mentor may have at a time in ``tenant`` (default: the tenant in
+    context): the ``mentorkorps_capacity_limit`` hook's answer (the defaults answer
+    :data:`MAX_CAPACITY`), at least 1. A volunteer's capacity cannot be set above it, and matching
+    counts a mentor's places as ``min(capacity, limit)``, so lowering the limit takes effect at
+    once for mentors registered earlier with more. From the relay's cache: no query."""
+    from core.hooks.manager import current_hooks, hooks_for
+
+    hooks = hooks_for(tenant) if tenant is not None else current_hooks()
+    return max(int(hooks.mentorkorps_capacity_limit()), 1)
+
+
 def update_tenant_settings(tenant: Municipality, values: dict) -> None:
     errors = {}
     unknown = set(values) - set(TENANT_SETTINGS)
@@ -35,8 +47,10 @@ def update_tenant_settings(tenant: Municipality, values: dict) -> None:
     if months is not None and (not isinstance(months, int) or not 1 <= months <= 120):
         errors["screening_valid_months"] = [_l("Must be between 1 and 120 months.")]
     capacity = values.get("default_capacity")
-    if capacity is not None and (not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY):
-        errors["default_capacity"] = [_l("Must be between 1 and %(max)s.", max=MAX_CAPACITY)]
+    if capacity is not None:
+        limit = min(capacity_limit(tenant), MAX_CAPACITY)
+        if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= limit:
+            errors["default_capacity"] = [_l("Must be between 1 and %(max)s.", max=limit)]
     no_contact = values.get("no_contact_days")
     if no_contact is not None and (isinstance(no_contact, bool) or not isinstance(no_contact, int)
                                    or not 1 <= no_contact <= 365):

@@ -463,12 +463,23 @@ def taken_places() -> dict[int, int]:
     return taken
 
 
+def _capacity_limit() -> int:
+    """The tenant's limit of young people per mentor, as :func:`core.settings.capacity_limit` reads
+    it (asked here through the hook itself: this module imports no service module)."""
+    from core.hooks import current_hooks
+
+    return max(int(current_hooks().mentorkorps_capacity_limit()), 1)
+
+
 def mentor_features(volunteers, on: date | None = None) -> Features:
     """The features of ``volunteers`` — Volunteer objects or ids in the order the rows should have, or
     a select of volunteer ids — in the current tenant, with three queries (four with a select): the
-    volunteers' columns and :func:`taken_places`. ``free_capacity`` = capacity − places taken.
-    Eligibility (status, course, screening, plugins) is not checked here: pass eligible volunteers
-    only. Ids of no volunteer of the tenant are left out."""
+    volunteers' columns and :func:`taken_places`. ``free_capacity`` = the mentor's places − places
+    taken, where the places are ``min(capacity, the tenant's limit)`` (the hook
+    ``mentorkorps_capacity_limit``, read from the relay's cache: no query), so a limit lowered after
+    a mentor was registered with more holds at once. Eligibility (status, course, screening,
+    plugins) is not checked here: pass eligible volunteers only. Ids of no volunteer of the tenant
+    are left out."""
     from sqlalchemy import select
 
     from core.extensions import db
@@ -484,7 +495,8 @@ def mentor_features(volunteers, on: date | None = None) -> Features:
         rows = {row[0]: row for row in db.session.execute(statement)}
         taken = taken_places()
     ordered = [rows[i] for i in ids if i in rows]
+    limit = _capacity_limit() if ordered else 0
     return Features([r[0] for r in ordered], age=[age_in_years(r[1], on) for r in ordered],
                     gender=[r[2] for r in ordered], postcode=[r[3] for r in ordered],
                     languages=[r[4] for r in ordered], interests=[r[5] for r in ordered],
-                    free_capacity=[(r[6] or 0) - taken.get(r[0], 0) for r in ordered])
+                    free_capacity=[min(r[6] or 0, limit) - taken.get(r[0], 0) for r in ordered])

@@ -36,6 +36,7 @@ from core.matching import scoring
 from core.matching.assignment import candidate_count, suggest
 from core.matching.models import OPEN_STATUSES, ChoiceLink, Match, MatchCandidate, MatchTransition
 from core.referrals.models import Referral
+from core.settings import capacity_limit
 from core.tenancy import utcnow
 
 # The allowed transitions; anything else is refused with a 409.
@@ -245,11 +246,15 @@ def _lock_volunteers(volunteer_ids) -> dict:
 
 
 def _check_places(volunteers: dict, *, own_match: Match | None = None) -> None:
-    """After the locks: every volunteer has a free place (capacity − chosen/active matches −
-    candidacies in open proposals, not counting ``own_match``'s own candidacy)."""
+    """After the locks: every volunteer has a free place (their places − chosen/active matches −
+    candidacies in open proposals, not counting ``own_match``'s own candidacy). A mentor's places
+    are ``min(capacity, the tenant's limit)`` (``mentorkorps_capacity_limit``), as in
+    :func:`core.matching.scoring.mentor_features`."""
     taken = scoring.taken_places()
+    limit = capacity_limit()
     own = {c.volunteer_id for c in own_match.candidates} if own_match is not None and own_match.status == "proposed" else set()
-    full = [v for v_id, v in volunteers.items() if (v.capacity or 0) - taken.get(v_id, 0) + (1 if v_id in own else 0) <= 0]
+    full = [v for v_id, v in volunteers.items()
+            if min(v.capacity or 0, limit) - taken.get(v_id, 0) + (1 if v_id in own else 0) <= 0]
     if full:
         raise Conflict(_l("No free place with %(names)s: the mentor's capacity is taken.",
                           names=", ".join(v.name for v in full)),

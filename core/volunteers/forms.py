@@ -36,6 +36,15 @@ class SectionForm(FlaskForm):
         csrf = False
 
 
+def mark_required(form, names) -> None:
+    """Mark the fields ``names`` (the tenant's required profile fields) required: the page shows a
+    ``*`` by their labels and the inputs get ``required`` (read out by screen readers; the forms
+    are ``novalidate``, so the service's message next to the field is what the user sees)."""
+    for name in names:
+        if name in form:
+            form[name].flags.required = True
+
+
 class MentorProfileForm(FlaskForm):
     """What a mentor may change on their own profile (``services.SELF_SERVICE_FIELDS``)."""
 
@@ -48,6 +57,10 @@ class MentorProfileForm(FlaskForm):
     competences = TextAreaField(_l("Competences"))
     wishes = TextAreaField(_l("Wishes"))
     reservations = TextAreaField(_l("Reservations"))
+
+    def __init__(self, *args, required=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_required(self, required)
 
 
 class VolunteerForm(MentorProfileForm):

@@ -2,7 +2,8 @@
 lengths, codes) and dump schemas (only what a coordinator needs).
 
 The schemas check the shape of a request: types, lengths and fixed code lists. The domain rules
-(age, dates in order, capacity, the tenant's recruitment channels) are the services' and come back
+(age, dates in order, capacity within the tenant's limit, the profile fields the tenant requires,
+the tenant's recruitment channels) are the services' and come back
 as a ``ServiceError`` with the same per-field error format, so they are not repeated here; the
 OpenAPI document shows their limits through ``metadata``.
 """
@@ -46,7 +47,8 @@ class VolunteerPatchSchema(PatchSchema):
                                                             "those its plugins add)"})
     capacity = whole_number(allow_none=True, metadata={
         "minimum": 0, "maximum": MAX_CAPACITY,
-        "description": "How many young people at once; empty: the tenant's default"})
+        "description": "How many young people at once, at most the tenant's limit (the mentorkorps_capacity_limit "
+                       "hook; 10 unless a plugin sets less); empty: the tenant's default"})
     recruited_on = fields.Date(allow_none=True, metadata={"description": "First contact; default today"})
 
 

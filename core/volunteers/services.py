@@ -20,7 +20,7 @@ from core.extensions import db
 from core.hooks import current_hooks
 from core.hooks.types import Finding
 from core.pagination import paginate
-from core.settings import MAX_CAPACITY, tenant_setting
+from core.settings import capacity_limit, tenant_setting
 from core.training.models import ENROLLED, WAITING, CourseEnrollment
 from core.training.queries import completed_volunteer_ids
 from core.volunteers.models import (
@@ -65,6 +65,18 @@ def _acting_user_id():
 
 # ---- validation --------------------------------------------------------------------------------
 
+def required_fields() -> tuple[str, ...]:
+    """The profile fields the tenant's volunteer form requires besides the name (the
+    ``mentorkorps_volunteer_fields`` hook; the default is none), in the order of
+    :data:`PROFILE_FIELDS`. A name the hook gives that is no profile field is ignored."""
+    wanted = set(current_hooks().mentorkorps_volunteer_fields() or ())
+    return tuple(name for name in PROFILE_FIELDS if name in wanted and name != "name")
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == "" or value == []
+
+
 def _validate(data: dict, *, creating: bool, on: date, existing: Volunteer | None = None) -> dict:
     errors: dict[str, list] = {}
 
@@ -75,6 +87,11 @@ def _validate(data: dict, *, creating: bool, on: date, existing: Volunteer | Non
         err("name", _l("The name is required."))
     if "name" in data and not creating and not data.get("name"):
         err("name", _l("The name is required."))
+    # The tenant's volunteer profile form: on registration every required field is filled in; a
+    # change may not empty one (a field a change leaves out keeps its value).
+    for name in required_fields():
+        if (creating or name in data) and _is_empty(data.get(name)):
+            err(name, _l("Required: the municipality's volunteer profile asks for it."))
     for name, limit in TEXT_LIMITS.items():
         value = data.get(name)
         if isinstance(value, str) and len(value) > limit:
@@ -102,9 +119,9 @@ def _validate(data: dict, *, creating: bool, on: date, existing: Volunteer | Non
         else:
             birth_ok = True
     if "capacity" in data:
-        capacity = data["capacity"]
-        if not isinstance(capacity, int) or isinstance(capacity, bool) or not 0 <= capacity <= MAX_CAPACITY:
-            err("capacity", _l("The number of young people must be between 0 and %(max)s.", max=MAX_CAPACITY))
+        capacity, limit = data["capacity"], capacity_limit()
+        if not isinstance(capacity, int) or isinstance(capacity, bool) or not 0 <= capacity <= limit:
+            err("capacity", _l("The number of young people must be between 0 and %(max)s.", max=limit))
     recruited = data.get("recruited_on")
     if recruited is not None:
         if not isinstance(recruited, date):
@@ -151,8 +168,8 @@ def create_volunteer(data: dict) -> Volunteer:
     data.setdefault("recruited_on", None)
     if data["recruited_on"] is None:
         data["recruited_on"] = on
-    if data.get("capacity") is None:
-        data["capacity"] = tenant_setting(current_tenant(), "default_capacity")
+    if data.get("capacity") is None:  # the tenant's default, within the tenant's limit
+        data["capacity"] = min(tenant_setting(current_tenant(), "default_capacity"), capacity_limit())
     _validate(data, creating=True, on=on)
     volunteer = Volunteer(**data, status=S.APPLICANT, status_since=data["recruited_on"])
     db.session.add(volunteer)

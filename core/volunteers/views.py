@@ -80,13 +80,14 @@ def _profile_data(form, fields) -> dict:
 @members("coordinator")
 @no_personal_data("an empty form")
 def create():
-    form = VolunteerForm(channels=recruitment_channels())
+    form = VolunteerForm(channels=recruitment_channels(), required=services.required_fields())
     outcome = submit(form, lambda: services.create_volunteer(_profile_data(form, FORM_FIELDS)))
     if outcome.ok:
         volunteer = outcome.result
         flash(_("%(name)s is registered.", name=volunteer.name), "success")
         return redirect(url_for("volunteers.show", volunteer_id=volunteer.id))
-    return render_template("volunteers/form.html", form=form, volunteer=None), outcome.status
+    return render_template("volunteers/form.html", form=form, volunteer=None,
+                           capacity_limit=services.capacity_limit()), outcome.status
 
 
 @bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
@@ -94,12 +95,13 @@ def create():
 @reads("volunteer", "volunteer_id")
 def edit(volunteer_id: int):
     volunteer = services.get_volunteer(volunteer_id)
-    form = VolunteerForm(obj=volunteer, channels=recruitment_channels())
+    form = VolunteerForm(obj=volunteer, channels=recruitment_channels(), required=services.required_fields())
     outcome = submit(form, lambda: services.update_volunteer(volunteer, _profile_data(form, FORM_FIELDS)))
     if outcome.ok:
         flash(_("The profile is saved."), "success")
         return redirect(url_for("volunteers.show", volunteer_id=volunteer.id))
-    return render_template("volunteers/form.html", form=form, volunteer=volunteer), outcome.status
+    return render_template("volunteers/form.html", form=form, volunteer=volunteer,
+                           capacity_limit=services.capacity_limit()), outcome.status
 
 
 # ---- a volunteer's page ------------------------------------------------------------------------
@@ -241,7 +243,7 @@ def edit_own_profile():
     volunteer = services.volunteer_for_user(current_user)
     if volunteer is None:
         abort(404)
-    form = MentorProfileForm(obj=volunteer)
+    form = MentorProfileForm(obj=volunteer, required=services.required_fields())
     outcome = submit(form, lambda: services.update_volunteer(
         volunteer, _profile_data(form, services.SELF_SERVICE_FIELDS), allowed=services.SELF_SERVICE_FIELDS))
     if outcome.ok:

@@ -16,7 +16,7 @@ from core.training import services as training
 from core.volunteers import services
 from core.volunteers.models import Screening, Volunteer, VolunteerStatusChange
 from tests.conftest import post_form
-from tests.core.volunteers.helpers import as_tenant, days_ago, field_error, text
+from tests.core.volunteers.helpers import FORM_ANSWERS, as_tenant, days_ago, field_error, text
 
 BASE = "/middelfart/volunteers"
 
@@ -147,8 +147,8 @@ def _seventeen_years_ago() -> str:
 
 
 @pytest.mark.parametrize("fields, field, message", [
-    ({"capacity": "-1"}, "capacity", "The number of young people must be between 0 and 10."),
-    ({"capacity": "999"}, "capacity", "The number of young people must be between 0 and 10."),
+    ({"capacity": "-1"}, "capacity", "The number of young people must be between 0 and LIMIT."),
+    ({"capacity": "999"}, "capacity", "The number of young people must be between 0 and LIMIT."),
     ({"capacity": "two"}, "capacity", "Enter a whole number."),
     ({"birth_date": "SEVENTEEN"}, "birth_date", "A volunteer mentor must be at least 18 years old."),
     ({"birth_date": "1980-02-31"}, "birth_date", "Not a valid date."),
@@ -162,7 +162,10 @@ def _seventeen_years_ago() -> str:
     ({"email": "karen-at-example"}, "email", "Enter a valid e-mail address."),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_registering_refuses_invalid_input_next_to_the_field_and_saves_nothing(coordinator, tenant, fields, field, message):
+    from core.settings import capacity_limit
+
     fields = {k: (_seventeen_years_ago() if v == "SEVENTEEN" else v) for k, v in fields.items()}
+    message = message.replace("LIMIT", str(capacity_limit(tenant)))  # the tenant's limit (mentorkorps_capacity_limit)
     response = register(coordinator, **fields)
     assert response.status_code == 422
     page = text(response)
@@ -186,21 +189,27 @@ def test_the_form_keeps_what_was_typed_after_a_refusal(coordinator):
 
 
 def test_editing_saves_the_profile_or_nothing(coordinator, tenant):
-    volunteer_id = new_volunteer(tenant, languages=["dansk"], capacity=2)
+    from core.settings import capacity_limit
+
+    limit = capacity_limit(tenant)  # the tenant's most young people per mentor (mentorkorps_capacity_limit)
+    assert limit >= 2
+    volunteer_id = new_volunteer(tenant, languages=["dansk"], capacity=1)
     page = text(coordinator.get(f"{BASE}/{volunteer_id}/edit"))
-    assert 'value="Ole Jensen"' in page and 'value="dansk"' in page and 'value="2"' in page
+    assert 'value="Ole Jensen"' in page and 'value="dansk"' in page and re.search(r'<input[^>]*name="capacity"[^>]*value="1"', page)
 
     form = {"name": "Ole B. Jensen", "capacity": "-1", "languages": "dansk, arabisk", "recruited_on": ""}
     response = post_form(coordinator, f"{BASE}/{volunteer_id}/edit", form)
     assert response.status_code == 422
-    assert field_error(text(response), "capacity") == "The number of young people must be between 0 and 10."
+    assert field_error(text(response), "capacity") == f"The number of young people must be between 0 and {limit}."
     volunteer = load(tenant, volunteer_id)
-    assert volunteer.name == "Ole Jensen" and volunteer.languages == ["dansk"] and volunteer.capacity == 2
+    assert volunteer.name == "Ole Jensen" and volunteer.languages == ["dansk"] and volunteer.capacity == 1
 
-    response = post_form(coordinator, f"{BASE}/{volunteer_id}/edit", {**form, "capacity": "3"})
+    response = post_form(coordinator, f"{BASE}/{volunteer_id}/edit", {**form, "capacity": str(limit + 1)})
+    assert response.status_code == 422 and load(tenant, volunteer_id).capacity == 1  # above the limit
+    response = post_form(coordinator, f"{BASE}/{volunteer_id}/edit", {**form, "capacity": str(limit)})
     assert response.status_code == 302
     volunteer = load(tenant, volunteer_id)
-    assert volunteer.name == "Ole B. Jensen" and volunteer.languages == ["dansk", "arabisk"] and volunteer.capacity == 3
+    assert volunteer.name == "Ole B. Jensen" and volunteer.languages == ["dansk", "arabisk"] and volunteer.capacity == limit
 
 
 def test_a_first_contact_after_a_later_status_change_is_refused(coordinator, tenant):
@@ -364,7 +373,7 @@ def test_the_recruitment_period_is_checked(coordinator, query, field, message):
 
 
 def test_another_tenants_volunteer_is_not_found(coordinator, tenant, other_tenant):
-    other_id = new_volunteer(other_tenant, name="Fremmed Frederiksen")
+    other_id = new_volunteer(other_tenant, name="Fremmed Frederiksen", **FORM_ANSWERS)
     assert coordinator.get(f"{BASE}/{other_id}").status_code == 404
     assert coordinator.get(f"{BASE}/{other_id}/edit").status_code == 404
     assert "Fremmed" not in text(coordinator.get(f"{BASE}/"))

@@ -77,15 +77,19 @@ def test_a_shorter_validity_expires_a_certificate(coordinator, tenant):
 @pytest.mark.parametrize("form, field, message", [
     ({"screening_valid_months": "0", "default_capacity": "1"}, "screening_valid_months", "Must be between 1 and 120 months."),
     ({"screening_valid_months": "121", "default_capacity": "1"}, "screening_valid_months", "Must be between 1 and 120 months."),
-    ({"screening_valid_months": "12", "default_capacity": "0"}, "default_capacity", "Must be between 1 and 10."),
-    ({"screening_valid_months": "12", "default_capacity": "11"}, "default_capacity", "Must be between 1 and 10."),
+    ({"screening_valid_months": "12", "default_capacity": "0"}, "default_capacity", "Must be between 1 and LIMIT."),
+    ({"screening_valid_months": "12", "default_capacity": "11"}, "default_capacity", "Must be between 1 and LIMIT."),
     ({"screening_valid_months": "et år", "default_capacity": "1"}, "screening_valid_months", "Enter a whole number."),
     ({"screening_valid_months": "", "default_capacity": "1"}, "screening_valid_months", "Enter a number."),
 ])
 def test_invalid_settings_are_refused_next_to_the_field(coordinator, tenant, form, field, message):
+    from core.settings import capacity_limit
+
     response = post_form(coordinator, SETTINGS, form)
     assert response.status_code == 422
-    assert field_error(text(response), field) == message
+    # The default capacity is bounded by the tenant's limit of young people per mentor (10 unless a
+    # plugin's mentorkorps_capacity_limit says less).
+    assert field_error(text(response), field) == message.replace("LIMIT", str(capacity_limit(tenant)))
     assert settings_of(tenant) == {"screening_required": True, "screening_valid_months": 24, "default_capacity": 1}
 
 
