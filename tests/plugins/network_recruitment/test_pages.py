@@ -270,3 +270,20 @@ def test_caseworkers_and_mentors_see_neither_panel_nor_pages(client, net_tenant,
     login(client, caseworker, net_tenant)
     assert client.get("/netby/network/").status_code == 403
     assert 'data-testid="network-front"' not in client.get("/netby/").get_data(as_text=True)
+
+
+def test_the_overview_and_the_panel_read_a_constant_number_of_times(client, coordinator, net_tenant, referral_in,
+                                                                    nomination_at, count_queries):
+    def queries(url):
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        return len(counted)
+
+    first = referral_in(net_tenant, "Sara En")
+    nomination_at(net_tenant, first, "short_route")
+    overview, panel = queries("/netby/network/"), queries(f"/netby/referrals/{first}")
+    for name, stage in (("Ida To", "to_ask"), ("Emil Tre", "matched"), ("Noah Fire", "awaiting_answer")):
+        nomination_at(net_tenant, referral_in(net_tenant, name), stage)
+    referral_in(net_tenant, "Asta Fem")  # not asked yet
+    assert queries("/netby/network/") == overview
+    assert queries(f"/netby/referrals/{first}") == panel
