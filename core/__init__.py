@@ -214,6 +214,9 @@ def _init_request_cycle(app: Flask) -> None:
             values["tenant"] = tenant.slug
 
     app.before_request(access.enforce)
+    from core import urls
+
+    urls.install(app)  # templates build each link shape once (core/urls.py)
     access_log.install()  # the development server's access log without query strings (personal data)
 
     @app.after_request

@@ -328,3 +328,43 @@ def test_the_coordinators_piles_are_one_query_and_each_tenants_own(app, db, tena
         tasks = coordinator_tasks()
         assert tasks["new_referrals"].count == 2
         assert [row.name for row in tasks["new_referrals"].items] == ["Bby Ung A", "Bby Ung B"]
+
+
+# ---- links in templates: built once per shape ------------------------------------------------------
+
+def test_template_links_are_the_links_flask_builds(app, tenant, tenant_factory):
+    """Every shape (ids in the path and the query string, codes, no arguments, explicit tenant, other
+    tenants, a script root) gives exactly what Flask's url_for gives, on the first build and after."""
+    from flask import render_template_string
+    from flask import url_for as flask_url_for
+    from markupsafe import escape
+
+    other = tenant_factory("andeby", "Andeby Kommune")
+    calls = [("volunteers.show", {"volunteer_id": 7}), ("volunteers.show", {"volunteer_id": 123456}),
+             ("volunteers.index", {}), ("volunteers.index", {"page": 3, "status": "active"}),
+             ("volunteers.index", {"page": 4, "q": "Ane & Bo/ø"}), ("matching.matches", {"status": "proposed"}),
+             ("static", {"filename": "mentorkorps.css"}), ("web.front", {"tenant": "andeby"}),
+             ("volunteers.show", {"volunteer_id": 9, "_anchor": "history"}), ("web.index", {}),
+             ("volunteers.index", {"page": True})]
+    template = "{% for e, v in calls %}{{ url_for(e, **v) }}\n{% endfor %}"
+    for town in (tenant, other, tenant):
+        for root in ("", "/mentorkorps"):
+            with app.test_request_context(f"/{town.slug}/", base_url=f"http://localhost{root}/"), tenant_context(town):
+                expected = [flask_url_for(e, **v) for e, v in calls]
+                for _ in range(2):
+                    assert render_template_string(template, calls=calls).splitlines() == [str(escape(u)) for u in expected]
+    assert "/mentorkorps/middelfart/volunteers/123456" in expected
+
+
+def test_a_list_builds_each_link_shape_once(db, signed_in, tenant, app, monkeypatch):
+    from flask import Flask
+
+    _add_volunteers(db, tenant, 12)
+    slug = tenant.slug
+    assert signed_in.get(f"/{slug}/volunteers/").status_code == 200  # the shapes are built
+    built = []
+    original = Flask.url_for
+    monkeypatch.setattr(Flask, "url_for", lambda self, *a, **k: built.append(a[0]) or original(self, *a, **k))
+    page = signed_in.get(f"/{slug}/volunteers/").get_data(as_text=True)
+    assert "volunteers.show" not in built  # 12 rows, no build
+    assert page.count(f'href="/{slug}/volunteers/') >= 12
