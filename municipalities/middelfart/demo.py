@@ -30,6 +30,11 @@ from core.demo import DEMO_NAMES, MEN, SURNAMES, WOMEN, Corps, _People, young_pe
 
 SLUG = "middelfart"
 PERIOD_DAYS = 660  # the demo's history: from the research project's mentors joining until today
+# The seed's snapshot ("Starter nyt hold i januar 2012, har 12 personer på venteliste"): the figures
+# are the corps as it stood a week ago; since then twelve people have signed up for the next team and
+# wait for it. They are volunteers on the waiting list, not yet part of the corps' figures.
+WAITING_LIST = 12
+SNAPSHOT_DAYS_AGO = 7
 PLACE = "Jobcenter Middelfart, Hindsgavl Allé 2"
 POSTCODES = ("5500", "5500", "5500", "5500", "5500", "5580", "5592", "5464", "5466")
 
@@ -41,8 +46,9 @@ CORPS = Corps(postcode="5500", place=PLACE, size=109, course_sessions=5, course_
 
 def demo_period(today: date) -> tuple[date, date]:
     """``(from, to)`` of the demo's history: the day the research project's mentors joined the corps
-    (the first recruitment), and today. The test of seed 001's figures and the reports use it."""
-    return today - timedelta(days=PERIOD_DAYS), today
+    (the first recruitment), and the seed's snapshot a week ago, before the twelve on the waiting list
+    for the next team signed up. The test of seed 001's figures and the reports use it."""
+    return today - timedelta(days=PERIOD_DAYS), today - timedelta(days=SNAPSHOT_DAYS_AGO)
 
 
 # ---- who the 109 are (seed 001) ---------------------------------------------------------------------
@@ -104,7 +110,7 @@ class _Builder:
 
         self.tenant = tenant
         self.today = today
-        self.start = today - timedelta(days=PERIOD_DAYS)
+        self.start, self.snapshot = demo_period(today)
         self.people = _People(SLUG, CORPS, today)
         self.rng = self.people.rng
         self.coordinator = accounts.find_user(f"koordinator@{SLUG}.dk")
@@ -137,7 +143,7 @@ class _Builder:
         profile.update(recruitment_channel=channel, capacity=capacity,
                        postcode=rng.choice(POSTCODES))
         if mentor is not None:
-            profile.update(birth_date=_birth_date(rng, self.today, mentor.age), employment_sector=mentor.sector,
+            profile.update(birth_date=_birth_date(rng, self.snapshot, mentor.age), employment_sector=mentor.sector,
                            education=mentor.education, work_background=rng.choice(WORK[(mentor.sector, mentor.education)]))
         else:  # someone who left on the way: their profile is not part of the corps' figures
             profile.update(birth_date=_birth_date(rng, self.today, rng.randint(24, 64)))
@@ -266,8 +272,11 @@ class _Builder:
         volunteers.change_status(late, "left", day(440), note="Nåede ikke kurset; flyttede til Aarhus")
         self.approve(round_3, day(430), day(450))
 
-        # The next team: an information meeting and the course, planned.
-        self.info_meeting(self.today + timedelta(days=16), [], set(),
+        # The next team: twelve on the waiting list since the snapshot (word of mouth, spouses), invited
+        # to the information meeting; the course planned.
+        waiting = [self.create(None, self.snapshot + timedelta(days=1 + i % (SNAPSHOT_DAYS_AGO - 1)),
+                               "mentor_spouse" if i < 3 else "word_of_mouth") for i in range(WAITING_LIST)]
+        self.info_meeting(self.today + timedelta(days=16), waiting, set(),
                           title="Informationsmøde om frivillige sociale mentorer – nyt hold")
         self.course(5, self.today + timedelta(days=37), [])
         return mentors
