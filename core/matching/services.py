@@ -179,9 +179,11 @@ def candidates_for_many(referrals: list[Referral], *, limit: int | None = None,
 
 
 def waiting_referrals() -> list[Referral]:
-    """Accepted referrals with no open match, in waiting order (oldest referral first)."""
+    """Accepted referrals with no open match, in waiting order (oldest referral first). A referral
+    whose match has ended is not waiting: it can get a new proposal from its own page, but it is not
+    on the waiting list (a corps that has matched a hundred young people would see them all)."""
     open_ids = select(Match.referral_id).where(Match.status.in_(OPEN_STATUSES))
-    return list(db.session.scalars(select(Referral).where(Referral.status.in_(PROPOSABLE_REFERRAL_STATUSES),
+    return list(db.session.scalars(select(Referral).where(Referral.status == "accepted",
                                                           Referral.consent_withdrawn_on.is_(None),
                                                           Referral.id.not_in(open_ids))
                                    .order_by(Referral.referred_on, Referral.id)))
