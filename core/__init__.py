@@ -54,12 +54,20 @@ def _init_extensions(app: Flask) -> None:
     i18n.install(app, babel)  # the catalogue looked up once per request, not on every gettext call
     csrf.init_app(app)
     limiter.init_app(app)
+    if _safe_methods_skip_the_limiter not in limiter._request_filters:  # one Limiter for every app
+        limiter.request_filter(_safe_methods_skip_the_limiter)
     api.init_app(app)
     _init_login(app, login_manager)
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 _tune_sqlite(app, engine)
+
+
+def _safe_methods_skip_the_limiter() -> bool:
+    """The only rate limits are on the sign-in forms' POSTs (core.accounts): a GET has none to
+    check, and skips the limiter's look-up of the endpoint's limits on every page."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def _tune_sqlite(app: Flask, engine) -> None:
@@ -84,7 +92,12 @@ def _tune_sqlite(app: Flask, engine) -> None:
     def _on_begin(connection):
         # g.write_transaction: a write at the end of a GET (core.audit.services.write) begins IMMEDIATE too.
         reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS") and not g.get("write_transaction")
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        if reading:
+            # Straight to the driver: a read's BEGIN needs none of SQLAlchemy's statement machinery
+            # (an execution context and events, as costly as a small query) on every page.
+            connection.connection.driver_connection.execute("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _init_login(app: Flask, login_manager) -> None:

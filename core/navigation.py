@@ -1,9 +1,9 @@
-from flask import g, url_for
 from flask_login import current_user
 
 from core.tenancy import current_tenant
 from core.access import current_role
 from core.hooks import current_hooks
+from core.urls import url_for  # each item's link built once per app, not per page
 
 
 def menu_items():

@@ -18,7 +18,7 @@ do not change once the app serves).
 """
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 
 from core.tenancy import current_tenant
 
@@ -30,35 +30,38 @@ _MARKER = 2147000000
 
 
 def install(app: Flask) -> None:
-    """Templates call :func:`url_for` below instead of Flask's (Python code keeps Flask's)."""
-    flask_url_for = app.url_for
-    memo: dict = {}
-    app.extensions["mentorkorps_urls"] = memo
-
-    def url_for(endpoint: str, **values) -> str:
-        if endpoint[:1] == "." or not has_request_context() or any(key[:1] == "_" for key in values):
-            return flask_url_for(endpoint, **values)
-        numbers = [key for key, value in values.items() if type(value) is int]
-        tenant = current_tenant()
-        key = (endpoint, request.script_root, tenant.slug if tenant is not None else None,
-               tuple(sorted((k, None if k in numbers else v) for k, v in values.items())))
-        try:
-            parts = memo.get(key)
-        except TypeError:  # an unhashable value: not a shape
-            return flask_url_for(endpoint, **values)
-        if parts is None:
-            parts = _shape(flask_url_for, endpoint, values, numbers)
-            if parts is None:
-                return flask_url_for(endpoint, **values)
-            if len(memo) >= _MEMO_LIMIT:
-                memo.clear()
-            memo[key] = parts
-        if not numbers:
-            return parts
-        text, order = parts
-        return text.format(*(values[name] for name in order))
-
+    """Templates call :func:`url_for` below instead of Flask's."""
+    app.extensions["mentorkorps_urls"] = {}
     app.jinja_env.globals["url_for"] = url_for
+
+
+def url_for(endpoint: str, **values) -> str:
+    """Flask's ``url_for``, with the built URL kept per shape (see the module's docstring); for
+    templates (installed as their ``url_for``) and for Python code that builds many links."""
+    app = current_app._get_current_object()
+    flask_url_for = app.url_for
+    memo = app.extensions.get("mentorkorps_urls")
+    if memo is None or endpoint[:1] == "." or not has_request_context() or any(key[:1] == "_" for key in values):
+        return flask_url_for(endpoint, **values)
+    numbers = [key for key, value in values.items() if type(value) is int]
+    tenant = current_tenant()
+    key = (endpoint, request.script_root, tenant.slug if tenant is not None else None,
+           tuple(sorted((k, None if k in numbers else v) for k, v in values.items())))
+    try:
+        parts = memo.get(key)
+    except TypeError:  # an unhashable value: not a shape
+        return flask_url_for(endpoint, **values)
+    if parts is None:
+        parts = _shape(flask_url_for, endpoint, values, numbers)
+        if parts is None:
+            return flask_url_for(endpoint, **values)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = parts
+    if not numbers:
+        return parts
+    text, order = parts
+    return text.format(*(values[name] for name in order))
 
 
 def _shape(flask_url_for, endpoint: str, values: dict, numbers: list):

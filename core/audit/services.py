@@ -213,11 +213,11 @@ def _token_event(status: int) -> Pending | None:
                    details={"interval_minutes": interval / 60})
 
 
-def _recently_recorded(tenant_id: int, row: dict) -> bool:
+def _recently_recorded(connection, tenant_id: int, row: dict) -> bool:
     """Another worker may have recorded this token's use within the interval (one indexed query
     per token and interval, only when this worker has not seen it)."""
     since = utcnow() - timedelta(minutes=row["details"]["interval_minutes"])
-    return db.session.scalar(
+    return connection.scalar(
         select(AuditEvent.id).where(AuditEvent.tenant_id == tenant_id, AuditEvent.subject_type == TOKEN_SUBJECT,
                                     AuditEvent.subject_id == row["subject_id"], AuditEvent.action == row["action"],
                                     AuditEvent.at >= since).limit(1)) is not None
@@ -242,26 +242,31 @@ def collect(response) -> list[dict]:
 def write(rows: list[dict]) -> None:
     """Write the request's audit rows in one short transaction of their own, with one INSERT, right
     after the request's transaction ended. On SQLite it begins IMMEDIATE (``g.write_transaction``),
-    so it waits for the write lock instead of failing. If it cannot be written the request fails."""
+    so it waits for the write lock instead of failing. If it cannot be written the request fails.
+
+    The transaction is the engine's, not the ORM session's: the request's session has committed
+    (or rolled back) and holds nothing; a Core connection with one prepared INSERT costs less than
+    a new session transaction (about half, per audited page)."""
     if not rows:
         return
     g.write_transaction = True
     try:
         # Rows name their tenant explicitly: the tenant of the request that produced them, or for a
         # credential's events each tenant it opens. Nothing is read across tenants here.
-        with unscoped():
-            rows = [row for row in rows if not (row["action"] == "token.used" and _recently_recorded(row["tenant_id"], row))]
+        with unscoped(), db.engine.begin() as connection:
+            rows = [row for row in rows
+                    if not (row["action"] == "token.used" and _recently_recorded(connection, row["tenant_id"], row))]
             if rows:
-                # A Core INSERT (half the cost of the ORM's bulk path); every row has every column,
-                # so the rows of different events share one statement.
-                db.session.connection().execute(AuditEvent.__table__.insert(), rows)
-            db.session.commit()
+                # Every row has every column, so the rows of different events share one statement.
+                connection.execute(_INSERT, rows)
     except Exception:
-        db.session.rollback()
         log.exception("the audit of %s %s could not be written", request.method, request.endpoint)
         raise
     finally:
         g.pop("write_transaction", None)
+
+
+_INSERT = AuditEvent.__table__.insert()
 
 
 # ---- what the audit shows ----------------------------------------------------------------------

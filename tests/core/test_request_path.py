@@ -170,7 +170,7 @@ def _probe_routes(app):
     @members("coordinator")
     @reads("volunteer", action=LIST)
     def audited():
-        return "audited"
+        return "the personal data of the probe"
 
     @web.route("/layout")
     @members()
@@ -368,3 +368,56 @@ def test_a_list_builds_each_link_shape_once(db, signed_in, tenant, app, monkeypa
     page = signed_in.get(f"/{slug}/volunteers/").get_data(as_text=True)
     assert "volunteers.show" not in built  # 12 rows, no build
     assert page.count(f'href="/{slug}/volunteers/') >= 12
+
+
+# ---- the rate limiter: only the sign-in forms' POSTs -----------------------------------------------
+
+def test_pages_skip_the_limiter_and_sign_in_posts_are_still_limited(_schema, tenant_factory, user_factory, monkeypatch):
+    from flask_limiter._manager import LimitManager
+
+    from tests.conftest import csrf_token, make_app
+
+    app = make_app(_schema, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        tenant = tenant_factory("ratetown", "Ratetown Kommune")
+        slug = tenant.slug
+        looked_up = []
+        original = LimitManager.resolve_limits  # the look-up of the endpoint's limits
+        monkeypatch.setattr(LimitManager, "resolve_limits", lambda self, *a, **k: looked_up.append(1) or original(self, *a, **k))
+        client = app.test_client()
+        for _ in range(5):
+            assert client.get(f"/{slug}/login").status_code == 200
+        assert looked_up == []  # a page does not look its limits up
+        token = csrf_token(client, f"/{slug}/login")
+        answers = [client.post(f"/{slug}/login", data={"email": "x@example.dk", "password": "wrong-password-1",
+                                                        "csrf_token": token}).status_code for _ in range(5)]
+        assert answers == [422, 422, 422, 429, 429] or answers == [401, 401, 401, 429, 429] or \
+            (answers[:3] == [answers[0]] * 3 and answers[0] < 429 and answers[3:] == [429, 429]), answers
+        assert looked_up
+
+
+# ---- the read audit: written before the answer leaves ----------------------------------------------
+
+def test_a_read_whose_audit_cannot_be_written_is_not_shown(_schema, tenant_factory, user_factory, monkeypatch):
+    from sqlalchemy import select, text
+
+    from core.audit import services as audit
+    from core.audit.models import AuditEvent
+    from core.extensions import db
+    from tests.conftest import login, make_app
+
+    app = _probe_routes(make_app(_schema, PROPAGATE_EXCEPTIONS=False))
+    with app.app_context():
+        tenant = tenant_factory("audittown", "Audittown Kommune")
+        client = app.test_client()
+        login(client, user_factory(tenant, "coordinator"), tenant)
+        slug = tenant.slug
+        assert client.get(f"/{slug}/perf-probe/audited").get_data(as_text=True) == "the personal data of the probe"
+        monkeypatch.setattr(audit, "_INSERT", text("INSERT INTO no_such_table VALUES (1)"))
+        answer = client.get(f"/{slug}/perf-probe/audited")
+        assert answer.status_code == 500 and "the personal data of the probe" not in answer.get_data(as_text=True)
+        monkeypatch.undo()
+        assert client.get(f"/{slug}/perf-probe/audited").status_code == 200
+        with tenant_context(tenant):
+            reads = db.session.scalars(select(AuditEvent.action).where(AuditEvent.kind == "read")).all()
+        assert reads == ["volunteer.list", "volunteer.list"]  # the two that were shown
