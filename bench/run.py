@@ -139,6 +139,9 @@ def top_up_path(database_url: str, tenant_slug: str, referrals: int = 60, matche
         tenant = get_tenant_by_slug(tenant_slug)
         coordinator = find_user(f"koordinator@{tenant_slug}.dk")
         with tenant_context(tenant):
+            # The tenant's intake questions (its plugins'), each answered the way that lets the
+            # young person in.
+            passing = {q.key: _passing_answer(q.blocking_answer) for q in referral_services.intake_questions()}
             made = []
             for n in range(referrals):
                 referral = referral_services.create_referral({
@@ -148,7 +151,7 @@ def top_up_path(database_url: str, tenant_slug: str, referrals: int = 60, matche
                     "consent_given_on": today - timedelta(days=200 - n), "consent_text_version": "bench",
                     "referrer_name": "Jobcentret", "referrer_organisation": "Jobcenter"}, coordinator, "coordinator")
                 if n % 4:  # three in four are accepted; the rest wait for intake
-                    referral_services.decide_intake(referral, {}, "accept")
+                    referral_services.decide_intake(referral, passing, "accept")
                 made.append(referral)
             db.session.flush()
             match_id = None
@@ -167,6 +170,13 @@ def top_up_path(database_url: str, tenant_slug: str, referrals: int = 60, matche
         db.session.remove()
         db.engine.dispose()
     return {"referral_id": referral_id, "match_id": match_id}
+
+
+def _passing_answer(blocking_answer):
+    """An intake answer other than the one that excludes the young person."""
+    if isinstance(blocking_answer, bool):
+        return not blocking_answer
+    return "no" if blocking_answer != "no" else "yes"
 
 
 def top_up(database_url: str, tenant_slug: str, volunteers: int) -> dict:
