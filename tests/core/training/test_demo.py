@@ -15,6 +15,9 @@ from core.extensions import db
 from core.groups.models import GroupMeeting, GroupMeetingParticipant, VolunteerGroup
 from core.training.models import ENROLLED, WAITING, Course, CourseEnrollment, CourseSession, SessionAttendance
 from core.tenancy import Municipality, tenant_context, unscoped
+from core.matching.models import Match
+from core.meetings.models import FollowUp, Meeting
+from core.referrals.models import Referral
 from core.volunteers.models import Screening, Volunteer, VolunteerStatusChange
 
 TABLES = (Municipality, Volunteer, VolunteerStatusChange, Screening, Course, CourseSession, CourseEnrollment,
@@ -38,36 +41,38 @@ def test_the_demo_loads_twice_without_duplicates(app, capsys):
     assert "tenant" not in g  # the demo leaves no tenant behind in the caller's context
     with capsys.disabled():
         print(f"\ndemo: {took:.2f}s, {first}")
-    assert took < 15
+    assert took < 90  # three municipalities' history through the services (about 25 s idle)
 
 
 def test_each_demo_corps_looks_like_a_real_one(app):
+    """Whatever package supplies it, a demo municipality is a living corps and has young people on
+    every stage of their path. (Each package's own test checks its programme's figures.)"""
     load_demo()
     db.session.commit()
     today = date.today()
+    assert {demo.slug for demo in demo_tenants()} == {"middelfart", "ishoej", "eksempel"}
     for slug in [demo.slug for demo in demo_tenants()]:
         tenant = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
         with tenant_context(tenant):
             people = db.session.scalars(select(Volunteer)).all()
-            assert 25 <= len(people) <= 40, slug
+            assert len(people) >= 20, slug
             statuses = Counter(v.status for v in people)
-            assert set(statuses) == {"applicant", "info_meeting", "in_training", "approved", "active", "paused", "left"}, slug
+            assert {"active", "approved", "left"} <= set(statuses), (slug, statuses)
+            assert set(statuses) & {"applicant", "info_meeting", "in_training"}, (slug, statuses)  # the next ones
             assert {v.gender for v in people} >= {"female", "male"}
             ages = [v.age_on(today) for v in people]
-            assert 20 <= min(ages) and max(ages) <= 75
+            assert 18 <= min(ages) and max(ages) <= 80
             assert len({v.recruitment_channel for v in people}) >= 3
             assert len({v.name for v in people}) == len(people)
 
-            finished, upcoming = sorted(db.session.scalars(select(Course)).all(), key=lambda c: c.sessions[0].on)
-            expected = {"middelfart": 5, "ishoej": 2}.get(slug)
-            if expected:
-                assert len(finished.sessions) == expected
-                assert {float(s.hours) for s in finished.sessions} == {3.0}
-            assert finished.sessions[-1].on < today < upcoming.sessions[0].on
-            done = [e for e in finished.enrollments if e.completed_on]
-            assert 0 < len(done) < len(finished.enrollments)
-            states = Counter(e.state for e in upcoming.enrollments)
-            assert states[ENROLLED] == upcoming.max_participants and states[WAITING] >= 1
+            courses = sorted(db.session.scalars(select(Course)).all(), key=lambda c: c.sessions[0].on)
+            finished = [c for c in courses if c.sessions[-1].on < today]
+            assert finished and all({float(s.hours) for s in c.sessions} == {3.0} for c in finished), slug
+            done = [e for c in finished for e in c.enrollments if e.completed_on]
+            assert 0 < len(done) < sum(len(c.enrollments) for c in finished), slug  # not everyone finishes
+            upcoming_info = db.session.scalar(select(func.count()).select_from(GroupMeeting).where(
+                GroupMeeting.kind == "info_meeting", GroupMeeting.on > today))
+            assert upcoming_info or any(c.sessions[0].on > today for c in courses), slug  # recruiting goes on
 
             kinds = set(db.session.scalars(select(GroupMeeting.kind)))
             assert {"info_meeting", "supervision", "social_event"} <= kinds and kinds & {"experience_group", "sparring_group"}
@@ -77,6 +82,18 @@ def test_each_demo_corps_looks_like_a_real_one(app):
             assert db.session.scalar(select(func.count()).select_from(Screening)) > 5
             if slug == "middelfart":
                 assert db.session.scalar(select(func.count()).select_from(VolunteerGroup)) == 5
+
+            # The young people: waiting, matched, ended with an outcome, followed up.
+            referrals = Counter(db.session.scalars(select(Referral.status)))
+            assert {"matched", "ended"} <= set(referrals) and set(referrals) & {"received", "accepted", "proposed"}, \
+                (slug, referrals)
+            active = db.session.scalars(select(Match).where(Match.status == "active")).all()
+            assert len(active) >= 5
+            held = set(db.session.scalars(select(Meeting.match_id)))
+            assert sum(m.id in held for m in active) >= len(active) * 0.7, slug
+            assert db.session.scalar(select(func.count()).select_from(Match).where(
+                Match.status == "ended", Match.outcome.is_not(None))) >= 3
+            assert db.session.scalar(select(func.count()).select_from(FollowUp)) >= 3
 
             mentor = db.session.scalar(select(Volunteer).where(Volunteer.user_id == find_user(f"mentor@{slug}.dk").id))
             assert mentor.name == DEMO_NAMES["mentor"] and mentor.status == "active"
