@@ -70,6 +70,41 @@ def _empty_tables():
         _db.session.commit()
 
 
+_demo_rows: dict | None = None
+
+
+def load_demo_data() -> None:
+    """The demo data in the (empty) tables of the app in context: ``core.demo.load_demo()`` the first
+    time in a run, which replays three municipalities' history through the services (about half a
+    minute); later calls put the same rows back in one INSERT per table (about a second). For tests
+    that *use* the demo (pages, browsers); the demo's own tests call ``load_demo`` itself."""
+    global _demo_rows
+    from sqlalchemy import func, select
+
+    from core.demo import load_demo
+    from core.tenancy import unscoped
+
+    tables = _db.metadata.sorted_tables  # parents before children
+    if _demo_rows is None:
+        load_demo()
+        _db.session.commit()
+        with unscoped():
+            _demo_rows = {t.name: [dict(row._mapping) for row in _db.session.execute(select(t))] for t in tables}
+        _db.session.commit()
+        return
+    with unscoped():  # explicitly cross-tenant: every tenant's rows at once (docs/sql.md)
+        for table in tables:
+            if _demo_rows.get(table.name):
+                _db.session.execute(table.insert(), _demo_rows[table.name])
+        if _db.engine.dialect.name == "postgresql":  # the ids go on after the restored ones
+            for table in tables:
+                if "id" in table.c and _demo_rows.get(table.name):
+                    top = _db.session.scalar(select(func.max(table.c.id)))
+                    _db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), :top)"),
+                                        {"top": top})
+        _db.session.commit()
+
+
 class RequestIsolatedClient(FlaskClient):
     """Runs each request in an application context of its own, as in production.
 

@@ -47,14 +47,13 @@ class LiveServer:
 @pytest.fixture
 def live_server(_schema):
     """The app with empty tables plus the demo data, served until the test ends."""
-    from core.demo import load_demo
+    from tests.conftest import load_demo_data
 
     compile_catalogues()
     app = make_app(_schema)
     with app.app_context():
         _empty_tables()
-        load_demo()
-        _db.session.commit()
+        load_demo_data()
         _db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the OS picks a free port
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)

@@ -15,7 +15,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from core.demo import DEMO_PASSWORD, load_demo
+from core.demo import DEMO_PASSWORD
 from core.extensions import db as _db
 from core.groups.models import GroupMeeting, VolunteerGroup
 from core.platform.services import get_tenant_by_slug
@@ -24,7 +24,7 @@ from core.training import services as training
 from core.training.models import Course, CourseSession
 from core.volunteers import services as volunteers
 from core.volunteers.models import Volunteer
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, load_demo_data, login
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -104,8 +104,7 @@ def sign_in(client, path, email, password=DEMO_PASSWORD):
 
 @pytest.fixture
 def demo(app):
-    load_demo()
-    _db.session.commit()
+    load_demo_data()
     tenant = get_tenant_by_slug("middelfart")
     with tenant_context(tenant):
         ids = {
