@@ -421,3 +421,41 @@ def test_a_read_whose_audit_cannot_be_written_is_not_shown(_schema, tenant_facto
         with tenant_context(tenant):
             reads = db.session.scalars(select(AuditEvent.action).where(AuditEvent.kind == "read")).all()
         assert reads == ["volunteer.list", "volunteer.list"]  # the two that were shown
+
+
+# ---- dates and numbers: written once per process -----------------------------------------------------
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_numbers_are_written_as_flask_babel_writes_them(app, tenant, language):
+    from decimal import Decimal
+
+    from flask import render_template_string
+
+    values = [1, 1.5, 2.25, 1000, 12345.678, Decimal("3.50"), 0, -2.5, 1.0, Decimal("1")]
+    with app.test_request_context(f"/{tenant.slug}/"), force_locale(language):
+        expected = [flask_babel.format_decimal(v) for v in values]
+        for _ in range(2):
+            assert [render_template_string("{{ v|decimalformat }}", v=v) for v in values] == expected
+    assert expected[1] != ("1.5" if language == "da" else "1,5")
+
+
+def test_a_date_is_written_by_babel_once_across_requests_and_languages_apart(app, tenant, monkeypatch):
+    from babel import dates
+    from flask import render_template_string
+
+    from core import i18n
+
+    monkeypatch.setattr(i18n, "_WRITTEN", {})
+    calls = []
+    original = dates.format_date
+    monkeypatch.setattr(dates, "format_date", lambda *a, **k: calls.append(a[0]) or original(*a, **k))
+    day = date(2026, 3, 4)
+    written = {}
+    for language in ("da", "en", "da", "en"):
+        with app.test_request_context(f"/{tenant.slug}/"), force_locale(language):
+            text = render_template_string("{{ d|dateformat('medium') }}|{{ d|dateformat('medium') }}", d=day)
+            assert text == f"{flask_babel.format_date(day, 'medium')}|{flask_babel.format_date(day, 'medium')}"
+            written.setdefault(language, text)
+            assert written[language] == text
+    assert written["da"] != written["en"]
+    assert calls.count(day) == 2 + 2 * 4  # the memo: once per language; flask_babel itself: twice a request
