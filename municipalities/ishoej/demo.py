@@ -6,7 +6,7 @@ months; and young people referred by Jobcenter Vallensbæk, CPH West and UU guid
 each choosing between the two mentors presented.
 
 The corps itself is :func:`core.demo.build_corps` with Ishøj's :data:`CORPS`, every volunteer with
-the whole profile form filled in (:func:`profile_form`). The young people's paths are then replayed
+the whole profile form filled in (``_make_profile_form``). The young people's paths are then replayed
 through the services, oldest first, with the app's clock at each date (:func:`core.demo.young_person`):
 ended matches with their outcomes and follow-ups, active matches with their meetings, a proposal
 waiting for the mentor, one waiting for the young person's choice, an accepted referral on the
@@ -59,7 +59,7 @@ def _email(name: str) -> str:
     return ".".join("".join(c for c in part if c.isalnum()) for part in plain.split()) + "@example.com"
 
 
-def _make_profile_form():
+def _make_profile_form(today: date):
     used: set[str] = set()
 
     def profile_form(rng, profile: dict) -> dict:
@@ -70,7 +70,7 @@ def _make_profile_form():
                  "reservations": profile.get("reservations") or rng.choice(ISHOEJ_RESERVATIONS)}
         if rng.random() < 0.3:
             extra["wishes"] = ISHOEJ_WISHES[0] if rng.random() < 0.5 else rng.choice(ISHOEJ_WISHES)
-        age = (date.today() - profile["birth_date"]).days // 365
+        age = (today - profile["birth_date"]).days // 365
         if age < 60 and profile.get("work_background", "").startswith("Pensioneret"):
             extra["work_background"], extra["employment_sector"], extra["education"] = rng.choice(WORKING_AGE_JOBS)
         if age >= 62 and rng.random() < 0.6:
@@ -98,14 +98,14 @@ def _make_profile_form():
     return profile_form
 
 
-def corps() -> Corps:
+def corps(today: date) -> Corps:
     return Corps(postcode="2635", place=PLACE, size=32, course_sessions=2, course_hours=3, course_start=time(18, 0),
                  course_days_apart=7, course_places=7,
                  channels=("association", "association", "web", "web", "press", "info_meeting", "word_of_mouth"),
                  standing_groups=(("Mentorgruppen", "experience_group"),),
                  group_meeting_title="Mentormøde", group_meeting_every_days=42, supervision_every_days=91,
                  capacities=(1, 1, 2), social_events=("Fællesspisning med Ishøj-retter", "Tur til Arken med de unge"),
-                 extra_profile=_make_profile_form())
+                 extra_profile=_make_profile_form(today))
 
 
 def load(tenant, today: date) -> None:
@@ -113,7 +113,7 @@ def load(tenant, today: date) -> None:
     from core.volunteers import services as volunteers
     from core.volunteers.models import Volunteer
 
-    people = build_corps(tenant, corps(), today)
+    people = build_corps(tenant, corps(today), today)
     rng = people.rng
 
     def day(offset: int) -> date:
