@@ -28,7 +28,6 @@ from core.extensions import db as _db
 from core.tenancy import tenant_context, unscoped
 from core.volunteers import services as volunteers
 from tests.conftest import PASSWORD, api_token, csrf_token, login, make_app, post_form
-from tests.core.volunteers.helpers import FORM_ANSWERS
 
 EMAIL = "karen.secret@example.dk"
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,7 +182,7 @@ def test_api_reads_are_recorded_with_the_token_and_a_200_row_export_is_one_event
 def test_nothing_is_recorded_when_nothing_was_shown(app, client, tenant, other_tenant, user_factory):
     """A redirect to the sign-in page, a 404, another role's 403, another tenant's id: no read."""
     volunteer_id = make_volunteer(tenant)
-    foreign_id = make_volunteer(other_tenant, name="Anden Kommunes Frivillig", **FORM_ANSWERS)
+    foreign_id = make_volunteer(other_tenant, name="Anden Kommunes Frivillig")
     assert client.get(f"/{tenant.slug}/volunteers/{volunteer_id}").status_code == 302  # anonymous
     login(client, user_factory(tenant, "mentor"), tenant)
     assert client.get(f"/{tenant.slug}/volunteers/{volunteer_id}").status_code == 403
@@ -384,7 +383,7 @@ def test_a_coordinator_sees_who_looked_at_a_volunteer(app, client, tenant, user_
 
 
 def test_only_coordinators_see_the_reads_and_only_of_their_own_tenant(app, client, tenant, other_tenant, user_factory):
-    foreign_id = make_volunteer(other_tenant, **FORM_ANSWERS)
+    foreign_id = make_volunteer(other_tenant)
     own_id = make_volunteer(tenant)
     login(client, user_factory(tenant, "coordinator"), tenant)
     assert client.get(f"/{tenant.slug}/volunteers/{foreign_id}/reads").status_code == 404

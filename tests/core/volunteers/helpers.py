@@ -32,12 +32,3 @@ def field_error(page: str, name: str) -> str | None:
 
 def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
-
-
-# Every question of a volunteer profile form that asks them all, as Ishøj's does (the hook
-# mentorkorps_volunteer_fields): for tests that register a volunteer in such a municipality
-# (``other_tenant`` is Ishøj) without testing the form itself.
-FORM_ANSWERS = {"gender": "female", "birth_date": date(1975, 3, 1), "background": "Dansk", "interests": ["cykling"],
-                "work_background": "Lærer", "competences": "God til at lytte", "wishes": "Ingen særlige ønsker",
-                "reservations": "Ingen forbehold"}
-FORM_ANSWERS_JSON = {**FORM_ANSWERS, "birth_date": FORM_ANSWERS["birth_date"].isoformat()}
