@@ -459,3 +459,26 @@ def test_a_date_is_written_by_babel_once_across_requests_and_languages_apart(app
             assert written[language] == text
     assert written["da"] != written["en"]
     assert calls.count(day) == 2 + 2 * 4  # the memo: once per language; flask_babel itself: twice a request
+
+
+def test_the_requests_commit_does_not_expire_what_the_page_loaded(db, signed_in, tenant, monkeypatch):
+    """A volunteer's page loads rows that refer to each other (the volunteer and its status history),
+    so they live until the end of the request; the commit leaves them as they are."""
+    from sqlalchemy.orm.state import InstanceState
+
+    from core.volunteers import services
+    from core.volunteers.models import Volunteer, VolunteerStatusChange
+
+    with tenant_context(tenant):
+        volunteer = services.create_volunteer({"name": "Historik Person", "recruited_on": date(2026, 1, 5)})
+        services.change_status(volunteer, "info_meeting", date(2026, 1, 20))
+        db.session.commit()
+        volunteer_id = volunteer.id
+    slug = tenant.slug
+    db.session.expunge_all()  # the test's own objects: its session commits before each request
+    expired = []
+    original = InstanceState._expire
+    monkeypatch.setattr(InstanceState, "_expire", lambda self, *a, **k: expired.append(self.class_) or original(self, *a, **k))
+    page = signed_in.get(f"/{slug}/volunteers/{volunteer_id}")
+    assert page.status_code == 200 and "Historik Person" in page.get_data(as_text=True)
+    assert Volunteer not in expired and VolunteerStatusChange not in expired
