@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app, g, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import Domain
 from flask_login import current_user
 
@@ -42,10 +43,7 @@ class RequestDomain(Domain):
         self._memo_key = f"_mentorkorps_translations_{id(self)}"
 
     def get_translations(self):
-        try:
-            context = g._get_current_object().__dict__.get("_flask_babel")
-        except RuntimeError:  # no app context: flask_babel answers with NullTranslations
-            context = None
+        context = _babel_context()
         if context is not None:
             memo = context.__dict__.get(self._memo_key)
             if memo is not None and memo[0] is context.__dict__.get("babel_locale"):
@@ -91,12 +89,17 @@ def _written(key, make):
     return text
 
 
+def _babel_context():
+    """flask_babel's per-request state (``g._flask_babel``), read through Flask's context variable
+    rather than the ``g`` proxy (a proxy walk per call adds up over hundreds of strings and dates)."""
+    app_context = _cv_app.get(None)
+    return None if app_context is None else app_context.g.__dict__.get("_flask_babel")
+
+
 def _request_locale():
     """``(locale, flask_babel's context)``: the locale if flask_babel has chosen it already in this
     request (without asking again), else ``None``."""
-    if not g:
-        return None, None
-    context = g._get_current_object().__dict__.get("_flask_babel")
+    context = _babel_context()
     return getattr(context, "babel_locale", None), context
 
 
@@ -111,7 +114,7 @@ def dateformat(value, format=None, rebase=True):
     import flask_babel
     from babel import dates
 
-    if not isinstance(value, date) or isinstance(value, datetime) or not g:
+    if not isinstance(value, date) or isinstance(value, datetime):
         return flask_babel.format_date(value, format, rebase)
     locale, context = _request_locale()
     if locale is None:  # not yet chosen in this request: flask_babel chooses it (and keeps it)

@@ -18,7 +18,8 @@ do not change once the app serves).
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app
+from flask.globals import _cv_request
 
 from core.tenancy import current_tenant
 
@@ -38,14 +39,17 @@ def install(app: Flask) -> None:
 def url_for(endpoint: str, **values) -> str:
     """Flask's ``url_for``, with the built URL kept per shape (see the module's docstring); for
     templates (installed as their ``url_for``) and for Python code that builds many links."""
-    app = current_app._get_current_object()
+    request_context = _cv_request.get(None)  # Flask's context variable: no proxy walk per link
+    if request_context is None:
+        return current_app.url_for(endpoint, **values)
+    app = request_context.app
     flask_url_for = app.url_for
     memo = app.extensions.get("mentorkorps_urls")
-    if memo is None or endpoint[:1] == "." or not has_request_context() or any(key[:1] == "_" for key in values):
+    if memo is None or endpoint[:1] == "." or any(key[:1] == "_" for key in values):
         return flask_url_for(endpoint, **values)
     numbers = [key for key, value in values.items() if type(value) is int]
     tenant = current_tenant()
-    key = (endpoint, request.script_root, tenant.slug if tenant is not None else None,
+    key = (endpoint, request_context.request.script_root, tenant.slug if tenant is not None else None,
            tuple(sorted((k, None if k in numbers else v) for k, v in values.items())))
     try:
         parts = memo.get(key)
