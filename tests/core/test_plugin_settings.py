@@ -152,7 +152,7 @@ def test_the_settings_section_follows_the_language(app, db, town, user_factory):
     client = login(app.test_client(), user_factory(town, "coordinator"), town)
     danish = client.get("/testby/settings/", headers={"Accept-Language": "da"}).get_data(as_text=True)
     assert "Gem indstillingerne for Age rule plugin" in danish
-    client.get("/lang/en?next=/testby/settings/")
+    assert post_form(client, "/lang", {"lang": "en", "next": "/testby/settings/"}, page="/testby/settings/").status_code == 302
     english = client.get("/testby/settings/").get_data(as_text=True)
     assert "Save the settings of Age rule plugin" in english
 
