@@ -31,7 +31,7 @@ volunteer_group_member = tenant_association(Table(
 
 
 class VolunteerGroup(TenantScoped, db.Model):
-    """A standing group of volunteers, e.g. one of Middelfart's five experience groups."""
+    """A standing group of volunteers, e.g. one of a corps' standing experience groups."""
 
     __tablename__ = "volunteer_group"
     __table_args__ = (UniqueConstraint("tenant_id", "id"),)  # the target of the composite foreign keys

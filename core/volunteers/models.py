@@ -1,4 +1,4 @@
-"""Volunteers: the profile of Ishøj's form, recruitment, screening and a dated status history."""
+"""Volunteers: a profile (what a municipality's volunteer form asks), recruitment, screening and a dated status history."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -41,7 +41,7 @@ class Volunteer(TenantScoped, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     postcode: Mapped[str | None] = mapped_column(String(10))
-    # The profile of Ishøj's form; background and languages only as the volunteer chooses to state them.
+    # A volunteer profile form's answers; background and languages only as the volunteer chooses to state them.
     gender: Mapped[str | None] = mapped_column(String(10))
     birth_date: Mapped[date | None] = mapped_column(Date)
     background: Mapped[str | None] = mapped_column(String(200))
