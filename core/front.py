@@ -77,11 +77,12 @@ def _tasks_statement():
         return (select(Match.id).join(Referral, Referral.id == Match.referral_id)
                 .join(Citizen, Citizen.id == Referral.citizen_id).where(Match.status == status))
 
-    last_meeting = (select(Meeting.match_id, func.max(Meeting.held_on).label("last"))
-                    .group_by(Meeting.match_id).subquery())
-    since = func.coalesce(last_meeting.c.last, Match.started_on)
-    quiet = (matches("active").outerjoin(last_meeting, last_meeting.c.match_id == Match.id)
-             .where(since <= bindparam("quiet_since", type_=Date)))
+    # The last meeting of each active match, looked up per match on the (tenant, match, held_on)
+    # index, not by grouping every meeting the tenant ever logged.
+    last_meeting = (select(func.max(Meeting.held_on)).where(Meeting.match_id == Match.id)
+                    .correlate(Match).scalar_subquery())
+    since = func.coalesce(last_meeting, Match.started_on)
+    quiet = matches("active").where(since <= bindparam("quiet_since", type_=Date))
     due = (select(FollowUp.id).join(Match, Match.id == FollowUp.match_id)
            .join(Referral, Referral.id == Match.referral_id).join(Citizen, Citizen.id == Referral.citizen_id)
            .where(FollowUp.recorded_on.is_(None), FollowUp.due_on <= bindparam("on", type_=Date)))
@@ -98,7 +99,7 @@ def _tasks_statement():
                 (Match.proposed_on, Match.id)),
         _branch("waiting_mentor", (Match.id, Citizen.name, Match.chosen_on, None, None), matches("chosen"),
                 (Match.chosen_on, Match.id)),
-        _branch("no_contact", (Match.id, Citizen.name, Match.started_on, last_meeting.c.last, None), quiet,
+        _branch("no_contact", (Match.id, Citizen.name, Match.started_on, last_meeting, None), quiet,
                 (since, Match.id)),
         _branch("followups_due", (FollowUp.match_id, Citizen.name, FollowUp.due_on, None, FollowUp.months_after),
                 due, (FollowUp.due_on, FollowUp.id)),
