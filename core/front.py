@@ -15,7 +15,7 @@ from core.matching.models import Match
 from core.meetings.models import FollowUp, Meeting
 from core.referrals.models import Citizen, Referral
 from core.settings import tenant_setting
-from core.tenancy import current_tenant
+from core.tenancy import built_once, current_tenant
 
 TOP = 5
 
@@ -92,7 +92,7 @@ def _tasks_statement():
                     .where(Volunteer.status.in_(MATCHABLE),
                            latest.c.obtained.between(bindparam("obtained_from", type_=Date),
                                                      bindparam("obtained_until", type_=Date))))
-    return union_all(
+    return built_once(union_all(
         _branch("new_referrals", (Referral.id, Citizen.name, Referral.referred_on, None, None), received,
                 (Referral.referred_on, Referral.id)),
         _branch("waiting_young", (Match.id, Citizen.name, Match.proposed_on, None, None), matches("proposed"),
@@ -105,7 +105,7 @@ def _tasks_statement():
                 due, (FollowUp.due_on, FollowUp.id)),
         _branch("screenings_expiring", (Volunteer.id, Volunteer.name, latest.c.obtained, None, None), certificates,
                 (latest.c.obtained, Volunteer.id), top=None),
-    )
+    ))
 
 
 def coordinator_tasks(on: date | None = None) -> dict[str, Pile]:

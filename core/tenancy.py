@@ -258,7 +258,32 @@ def _scope_to_tenant(orm_execute_state):
         criteria = _no_tenant_criteria()
     else:
         criteria = _tenant_criteria(tenant_id)
-    orm_execute_state.statement = orm_execute_state.statement.options(criteria)
+    statement = orm_execute_state.statement
+    scoped = statement.__dict__.get(_SCOPED_FORMS)
+    if scoped is None:
+        orm_execute_state.statement = statement.options(criteria)
+        return
+    # A statement built once (:func:`built_once`): its filtered form per tenant is made once too, so
+    # SQLAlchemy's cache key, memoized on that object, is not worked out again on every execution.
+    key = (tenant_id, id(criteria))
+    filtered = scoped.get(key)
+    if filtered is None:
+        if len(scoped) >= 1000:
+            scoped.clear()
+        filtered = scoped[key] = statement.options(criteria)
+    orm_execute_state.statement = filtered
+
+
+_SCOPED_FORMS = "_mentorkorps_scoped_forms"
+
+
+def built_once(statement):
+    """Mark a statement that is built once and executed many times (kept in a module or a cache,
+    its values bound at execution): the tenant filter then keeps its filtered form per tenant, and
+    SQLAlchemy works out the statement's cache key once instead of on every execution (half a
+    millisecond for a large UNION). Only for statements that are never changed after this call."""
+    statement.__dict__[_SCOPED_FORMS] = {}
+    return statement
 
 
 def _no_tenant_criteria():

@@ -482,3 +482,31 @@ def test_the_requests_commit_does_not_expire_what_the_page_loaded(db, signed_in,
     page = signed_in.get(f"/{slug}/volunteers/{volunteer_id}")
     assert page.status_code == 200 and "Historik Person" in page.get_data(as_text=True)
     assert Volunteer not in expired and VolunteerStatusChange not in expired
+
+
+def test_a_statement_built_once_is_filtered_per_tenant_with_its_cache_key_worked_out_once(app, db, tenant,
+                                                                                        tenant_factory, monkeypatch):
+    from sqlalchemy import bindparam, select
+    from sqlalchemy.sql.selectable import Select
+
+    from core.tenancy import built_once
+    from core.volunteers import services
+    from core.volunteers.models import Volunteer
+
+    other = tenant_factory("andeby", "Andeby Kommune")
+    for town, names in ((tenant, ("Ane A", "Asger A")), (other, ("Bo B",))):
+        with tenant_context(town):
+            for name in names:
+                services.create_volunteer({"name": name, "recruited_on": date(2026, 1, 5)})
+            db.session.commit()
+    statement = built_once(select(Volunteer.name).where(Volunteer.name.like(bindparam("pattern"))).order_by(Volunteer.name))
+    worked_out = []
+    original = Select._generate_cache_key
+    monkeypatch.setattr(Select, "_generate_cache_key", lambda self: worked_out.append(1) or original(self))
+    for _ in range(3):
+        for town, expected in ((tenant, ["Ane A", "Asger A"]), (other, ["Bo B"])):
+            with tenant_context(town):
+                assert db.session.scalars(statement, {"pattern": "%"}).all() == expected
+    with tenant_context(tenant):
+        assert db.session.scalars(statement, {"pattern": "As%"}).all() == ["Asger A"]
+    assert len(worked_out) <= 2  # once per tenant (SQLAlchemy memoizes it on the filtered statement)
