@@ -148,3 +148,32 @@ def test_the_young_persons_path_pages_are_benchmarked_and_answer_200(app, db, si
     for page in pages:
         response = signed_in.get(page.path, headers=headers[page.auth])
         assert response.status_code == 200, (page.path, response.status_code, response.headers.get("Location"))
+
+
+def test_the_production_workers_keep_start_up_objects_out_of_the_garbage_collectors_sight():
+    """gunicorn.conf.py's post_worker_init freezes what the worker made at start-up and raises the
+    collector's first threshold, in every worker (the app and the floors alike)."""
+    import json
+
+    spec = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), spec)
+    port = _free_port()
+    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "ACCESS_LOG": "off", "WEB_CONCURRENCY": "1"}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
+                               "tests.bench.gc_probe:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read())
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert answer["threshold"] == list(spec["GC_THRESHOLD"])
+    assert answer["frozen"] > 1000
