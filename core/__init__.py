@@ -255,11 +255,16 @@ def _init_request_cycle(app: Flask) -> None:
         from core.navigation import menu_items
 
         tenant = current_tenant()
+        user = current_user._get_current_object()
         return {
+            # The request and the user themselves rather than Flask's and Flask-Login's proxies: a
+            # page reads them dozens of times, and each read through a proxy walks the context stack.
+            "request": request._get_current_object(),
+            "current_user": user,
             "current_tenant": tenant,
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
-            "menu": menu_items() if tenant is not None and current_user.is_authenticated else [],
+            "menu": menu_items() if tenant is not None and user.is_authenticated else [],
             "role": access.current_role(),
             "role_labels": ROLE_LABELS,
             "slot": _template_slot,

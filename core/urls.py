@@ -45,12 +45,18 @@ def url_for(endpoint: str, **values) -> str:
     app = request_context.app
     flask_url_for = app.url_for
     memo = app.extensions.get("mentorkorps_urls")
-    if memo is None or endpoint[:1] == "." or any(key[:1] == "_" for key in values):
+    if memo is None or endpoint[:1] == ".":
         return flask_url_for(endpoint, **values)
-    numbers = [key for key, value in values.items() if type(value) is int]
+    numbers = []
+    for name, value in values.items():
+        if name[:1] == "_":
+            return flask_url_for(endpoint, **values)
+        if type(value) is int:
+            numbers.append(name)
     tenant = current_tenant()
-    key = (endpoint, request_context.request.script_root, tenant.slug if tenant is not None else None,
-           tuple(sorted((k, None if k in numbers else v) for k, v in values.items())))
+    shape = (tuple(sorted((k, None if k in numbers else v) for k, v in values.items())) if len(values) > 1
+             else tuple((k, None if numbers else v) for k, v in values.items()))
+    key = (endpoint, request_context.request.script_root, tenant.slug if tenant is not None else None, shape)
     try:
         parts = memo.get(key)
     except TypeError:  # an unhashable value: not a shape
