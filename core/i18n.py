@@ -146,11 +146,28 @@ def decimalformat(number, format=None):
                     lambda: numbers.format_decimal(number, format=format, locale=locale))
 
 
+_TRANSLATED: dict = {}
+_TRANSLATED_LIMIT = 512
+
+
 def translated(labels: dict) -> dict:
     """``{code: lazy label}`` translated once, for a page that shows the labels row by row: a lazy
     string is translated again every time it is shown (and marked safe HTML, where a plain string
-    is escaped as any other text)."""
-    return {code: str(label) for code, label in labels.items()}
+    is escaped as any other text).
+
+    The same dict (a module's ``STATUS_LABELS``: the memo keeps it and checks that it is the very
+    same object) in the same language is translated once per process; a dict made anew (from a
+    hook) is translated each time. The caller gets a copy of its own."""
+    locale = _request_locale()[0]
+    if locale is None:
+        return {code: str(label) for code, label in labels.items()}
+    key = (id(labels), str(locale))
+    entry = _TRANSLATED.get(key)
+    if entry is None or entry[0] is not labels:
+        if len(_TRANSLATED) >= _TRANSLATED_LIMIT:
+            _TRANSLATED.clear()
+        entry = _TRANSLATED[key] = (labels, {code: str(label) for code, label in labels.items()})
+    return dict(entry[1])
 
 
 def plugin_domain(package_file: str, name: str) -> Domain:

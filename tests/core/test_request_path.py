@@ -510,3 +510,29 @@ def test_a_statement_built_once_is_filtered_per_tenant_with_its_cache_key_worked
     with tenant_context(tenant):
         assert db.session.scalars(statement, {"pattern": "As%"}).all() == ["Asger A"]
     assert len(worked_out) <= 2  # once per tenant (SQLAlchemy memoizes it on the filtered statement)
+
+
+def test_a_label_table_is_translated_once_per_language_and_each_copy_is_the_callers(app, tenant, monkeypatch):
+    from flask_babel import lazy_gettext
+
+    from core import i18n
+    from core.i18n import translated
+
+    monkeypatch.setattr(i18n, "_TRANSLATED", {})
+    labels = {"active": lazy_gettext("Active"), "left": lazy_gettext("Left")}
+    asked = []
+    original = type(labels["active"]).__str__
+    monkeypatch.setattr(type(labels["active"]), "__str__", lambda self: asked.append(1) or original(self))
+    seen = {}
+    for language in ("da", "en", "da", "en"):
+        with app.test_request_context(f"/{tenant.slug}/"), force_locale(language):
+            table = translated(labels)
+            assert table == {code: gettext(str(label._args[0])) for code, label in labels.items()}
+            seen.setdefault(language, dict(table))
+            assert table == seen[language]
+            table["active"] = "changed by a caller"
+    assert seen["da"] != seen["en"]
+    assert len(asked) == 2 * 2  # two labels, once per language (four pages)
+    with app.test_request_context(f"/{tenant.slug}/"), force_locale("da"):
+        other = dict(labels)  # an equal dict that is another object: translated anew
+        assert translated(other) == seen["da"]
