@@ -536,3 +536,26 @@ def test_a_label_table_is_translated_once_per_language_and_each_copy_is_the_call
     with app.test_request_context(f"/{tenant.slug}/"), force_locale("da"):
         other = dict(labels)  # an equal dict that is another object: translated anew
         assert translated(other) == seen["da"]
+
+
+def test_a_many_to_one_already_loaded_is_read_from_the_identity_map_under_the_tenant_filter(app, db, tenant,
+                                                                                            count_queries):
+    """The tenant filter is passed on to relationship loads (with_loader_criteria), yet a many-to-one
+    whose row the session holds is answered from the identity map: no query per row."""
+    from sqlalchemy import select
+
+    from core.volunteers import services
+    from core.volunteers.models import Volunteer, VolunteerStatusChange
+
+    with tenant_context(tenant):
+        for n in range(5):
+            volunteer = services.create_volunteer({"name": f"Person {n}", "recruited_on": date(2026, 1, 5)})
+            services.change_status(volunteer, "info_meeting", date(2026, 1, 20))
+        db.session.commit()
+        db.session.expunge_all()
+        volunteers = db.session.scalars(select(Volunteer)).all()
+        changes = db.session.scalars(select(VolunteerStatusChange)).all()
+        with count_queries() as queries:
+            names = sorted(change.volunteer.name for change in changes)
+        assert len(queries) == 0, queries.statements
+        assert len(names) == len(changes) >= 5 and set(names) == {v.name for v in volunteers}
