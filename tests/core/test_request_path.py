@@ -559,3 +559,55 @@ def test_a_many_to_one_already_loaded_is_read_from_the_identity_map_under_the_te
             names = sorted(change.volunteer.name for change in changes)
         assert len(queries) == 0, queries.statements
         assert len(names) == len(changes) >= 5 and set(names) == {v.name for v in volunteers}
+
+
+# ---- the benchmarked pages: a fixed number of queries, whatever the number of rows ---------------
+
+def _volunteer_with_history(db, tenant, name, n):
+    from core.volunteers import services
+
+    with tenant_context(tenant):
+        volunteer = services.create_volunteer({"name": name, "email": f"{name.split()[0].lower()}@example.com",
+                                               "recruited_on": date(2026, 1, 5)})
+        services.change_status(volunteer, "info_meeting", date(2026, 1, 20))
+        for k in range(n):
+            services.add_screening(volunteer, "child_certificate", date(2026, 1, 1 + k))
+        db.session.commit()
+        return volunteer.id
+
+
+PAGE_QUERY_LIMITS = {
+    # page: at most this many statements (BEGIN/COMMIT aside). Every page: one for who is asking
+    # (session or token, user, tenant, role) and one INSERT for the read audit.
+    "front page": 4,  # the six piles in one UNION ALL; the meeting rhythms (when the tenant has some)
+    "volunteer list (web)": 4,  # count, page
+    "volunteer list (API)": 4,  # count, page
+    # the volunteer, courses, group meetings, the two gates (course, certificate), status history,
+    # certificates, and the linked mentor login when there is one
+    "volunteer page (web)": 10,
+    "volunteer page (API)": 3,  # the volunteer
+}
+
+
+def test_the_benchmarked_pages_answer_with_a_fixed_number_of_queries(app, db, signed_in, tenant, count_queries):
+    from bench.run import targets
+    from tests.conftest import api_token
+
+    slug, tenant_id = tenant.slug, tenant.id
+    headers = {"web": {}, "api": api_token(signed_in, signed_in.user)}
+
+    def counts(volunteer_id):
+        pages = {t.name: t for t in targets(slug, tenant_id, volunteer_id) if t.name in PAGE_QUERY_LIMITS}
+        found = {}
+        for name, page in pages.items():
+            assert signed_in.get(page.path, headers=headers[page.auth]).status_code == 200
+            with count_queries() as queries:
+                assert signed_in.get(page.path, headers=headers[page.auth]).status_code == 200
+            found[name] = len(queries)
+        return found
+
+    small = counts(_volunteer_with_history(db, tenant, "Lille Historik", 1))
+    _add_volunteers(db, tenant, 60)
+    large = counts(_volunteer_with_history(db, tenant, "Stor Historik", 8))
+    assert small == large, (small, large)
+    assert all(large[name] <= limit for name, limit in PAGE_QUERY_LIMITS.items()), large
