@@ -24,9 +24,9 @@ GOOD_ANSWERS = {"problems_beyond_unemployment": True, "needs_professional_help":
 
 
 @pytest.fixture
-def mid(tenant):
-    """Middelfart with its plugin enabled (tests/conftest.py)."""
-    return tenant
+def mid(tenant_factory):
+    """Middelfart with its plugin enabled (the shared ``tenant`` fixture runs on the defaults)."""
+    return tenant_factory("middelfart", "Middelfart Kommune", plugins=("middelfart",))
 
 
 @pytest.fixture
