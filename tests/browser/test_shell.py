@@ -65,13 +65,32 @@ def _interface_strings() -> dict[str, tuple[set[str], list[re.Pattern]]]:
 INTERFACE = _interface_strings()
 
 
+def _every_fixed_string() -> dict[str, set[str]]:
+    """Per language, every string without placeholders, also those the same in both."""
+    strings = {"da": set(), "en": set()}
+    for domain in translation_domains():
+        for message in read_catalogue(domain.po("da"), "da"):
+            if message.id and message.string:
+                for language, values in (("en", message.id), ("da", message.string)):
+                    for value in values if isinstance(values, (list, tuple)) else (values,):
+                        if not PLACEHOLDER.search(value):
+                            strings[language].add(value)
+    return strings
+
+
+EVERY_FIXED = _every_fixed_string()
+
+
 def strings_of_the_other_language(page: Page, language: str) -> list[str]:
     """Texts on the page that are interface strings of the language the page is *not* in. Data
     ("Informationsmøde om mentorkorpset", a person's name) is not an interface string."""
     fixed, patterns = INTERFACE["da" if language == "en" else "en"]
+    own = EVERY_FIXED[language]
     found = []
     for text in page.evaluate(PAGE_TEXTS_JS):
         for candidate in {text, *filter(None, SEPARATORS.split(text))}:
+            if candidate in own:
+                continue  # a string of this language too ("Match": English, and Danish for "Matches")
             if candidate in fixed or any(p.fullmatch(candidate) for p in patterns):
                 found.append(candidate)
     return sorted(set(found))
