@@ -113,6 +113,16 @@ def _accept(client, slug, headers, referral_id, questions):
     return response.get_json()
 
 
+def _accepted_in_both(client, headers) -> dict[str, int]:
+    """The young person referred to both municipalities and accepted in each: ``{slug: referral id}``."""
+    ids = {}
+    for slug in ("middelfart", "ishoej"):
+        created = _refer(client, slug, headers[slug])
+        _accept(client, slug, headers[slug], created["id"], _intake_questions(client, slug, headers[slug], created["id"]))
+        ids[slug] = created["id"]
+    return ids
+
+
 def _ranking(client, slug, headers, referral_id, mentors):
     response = client.get(f"/api/v1/{slug}/referrals/{referral_id}/candidates", headers=headers)
     assert response.status_code == 200, response.get_json()
@@ -149,11 +159,7 @@ def test_the_same_referral_gets_different_findings_and_ranking_in_middelfart_and
 def test_switching_ishoejs_package_off_changes_ishoej_on_the_next_request_and_no_one_else(client, db, setup,
                                                                                             programmes):
     mentors, headers = setup
-    referral_ids = {}
-    for slug in ("middelfart", "ishoej"):
-        created = _refer(client, slug, headers[slug])
-        _accept(client, slug, headers[slug], created["id"], _intake_questions(client, slug, headers[slug], created["id"]))
-        referral_ids[slug] = created["id"]
+    referral_ids = _accepted_in_both(client, headers)
     assert _ranking(client, "ishoej", headers["ishoej"], referral_ids["ishoej"], mentors["ishoej"])[:2] == \
         (2, ["Birgit Yilmaz", "Anders Holm"])
     before_middelfart = _ranking(client, "middelfart", headers["middelfart"], referral_ids["middelfart"], mentors["middelfart"])
@@ -235,11 +241,7 @@ def _counts(server, path, headers, times):
 def test_switching_a_package_off_takes_effect_in_both_gunicorn_workers(client, db, setup, programmes, _schema,
                                                                         tmp_path):
     mentors, headers = setup
-    referral_ids = {}
-    for slug in ("middelfart", "ishoej"):
-        created = _refer(client, slug, headers[slug])
-        _accept(client, slug, headers[slug], created["id"], _intake_questions(client, slug, headers[slug], created["id"]))
-        referral_ids[slug] = created["id"]
+    referral_ids = _accepted_in_both(client, headers)
     # Middelfart presents three (its own setting), so "unchanged" is visible.
     update_plugin_settings(programmes["middelfart"], "middelfart", {"candidate_count": 3})
     db.session.commit()
