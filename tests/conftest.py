@@ -162,6 +162,15 @@ def app(_schema, app_config, extra_plugins):
 
 
 @pytest.fixture
+def frozen(app):
+    """``frozen(day)``: the app's today (core.clock.today) is ``day`` until the test ends."""
+    def freeze(day):
+        app.config["TODAY"] = day
+    yield freeze
+    app.config.pop("TODAY", None)
+
+
+@pytest.fixture
 def db(app):
     return _db
 

@@ -20,14 +20,6 @@ from tests.core.matching.conftest import extra_plugins, matching_tenant, mentor_
 TASKS = {"new_referrals", "waiting_young", "waiting_mentor", "no_contact", "followups_due", "screenings_expiring"}
 
 
-@pytest.fixture
-def frozen(app):
-    def freeze(day):
-        app.config["TODAY"] = day
-    yield freeze
-    app.config.pop("TODAY", None)
-
-
 def _match(tenant, referral, volunteer, *, to="active", started=None, ended=None):
     with tenant_context(tenant):
         referral, volunteer = db.session.merge(referral), db.session.merge(volunteer)

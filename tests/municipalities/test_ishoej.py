@@ -75,14 +75,6 @@ def web(app, ishoej, coordinator):
     return client
 
 
-@pytest.fixture
-def frozen(app):
-    def freeze(day):
-        app.config["TODAY"] = day
-    yield freeze
-    app.config.pop("TODAY", None)
-
-
 def born(age: int, on: date = TODAY) -> date:
     """A birth date that makes someone ``age`` years old on ``on`` (and for a while after)."""
     return date(on.year - age, on.month, 1) - timedelta(days=40)
