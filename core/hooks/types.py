@@ -85,11 +85,36 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class ReportDefinition:
-    """A report the tenant has: ``compute(tenant=, start=, end=)`` returns the sections."""
+    """A report the tenant has: ``compute(tenant=, start=, end=)`` returns its sections, a list of
+    :class:`ReportSection`, counted with SQL aggregates for the period [``start``, ``end``]
+    (CONTRACT.md section 5; the shared counting rules are :mod:`core.reports.rules`)."""
 
     key: str
     title: Any
     compute: Callable[..., list]
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One figure of a report section. ``percent`` (one decimal, :func:`core.reports.rules.share`)
+    only where the report defines a share; ``label`` is translatable."""
+
+    key: str
+    label: Any
+    value: int | float
+    percent: float | None = None
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A section of a report: drawn as one chart beside its data table. ``chart`` is ``"bar"``
+    (one bar per row) or ``"line"`` (rows in time order, e.g. months)."""
+
+    key: str
+    title: Any
+    rows: tuple
+    chart: str = "bar"
     description: Any = ""
 
 
