@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -131,8 +132,71 @@ def info_command():
     click.echo("")
 
 
+@click.command("import")
+@click.option("--tenant", "slug", required=True, help="The municipality to import into.")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def import_command(slug, path):
+    """Import a corps' records from PATH: an .xlsx workbook or a folder of CSV files (docs/import.md).
+    Nothing is imported if any row has a problem; re-importing the same file changes nothing."""
+    from flask_babel import force_locale
+
+    from core.transfer.services import ImportRefused, import_records
+
+    tenant = _tenant_or_fail(slug)
+    terminal = sys.stdout.isatty()
+    bar = None
+
+    def start(total):
+        nonlocal bar
+        if terminal:  # a progress bar on a terminal only, not in a log or a pipe
+            bar = click.progressbar(length=total, label="Importing").__enter__()
+
+    with force_locale("en"):  # the command line speaks English, as its other messages do
+        try:
+            counts = import_records(tenant, path, on_plan=start, progress=lambda n: bar.update(n) if bar else None)
+            db.session.commit()
+        except ImportRefused as refused:
+            db.session.rollback()
+            for problem in refused.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"{len(refused.problems)} problem(s); nothing was imported.", err=True)
+            sys.exit(1)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+    for sheet, count in counts.items():
+        click.echo(f"{sheet}: {count['inserted']} inserted, {count['updated']} updated, {count['unchanged']} unchanged")
+
+
+@click.command("export")
+@click.option("--tenant", "slug", required=True, help="The municipality to export.")
+@click.argument("path", type=click.Path(path_type=Path))
+@with_appcontext
+def export_command(slug, path):
+    """Export the municipality's records to PATH: a workbook when PATH ends in .xlsx, otherwise a
+    folder of CSV files (made if missing), in the import format."""
+    from core.transfer.services import export_records
+
+    tenant = _tenant_or_fail(slug)
+    counts = export_records(tenant, path)
+    db.session.commit()
+    click.echo(f"Exported to {path}: " + ", ".join(f"{sheet} {n}" for sheet, n in counts.items()))
+
+
+def _tenant_or_fail(slug):
+    from core.platform.services import get_tenant_by_slug
+
+    tenant = get_tenant_by_slug(slug)
+    if tenant is None:
+        raise click.ClickException(f"No municipality {slug!r}")
+    return tenant
+
+
 def register(app):
     app.cli.add_command(tenant_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(info_command)
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
