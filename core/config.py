@@ -74,6 +74,7 @@ class DefaultConfig:
 
     PAGE_SIZE = 50
     DKFDS_DIST = str(PROJECT_ROOT / "node_modules" / "dkfds" / "dist")
+    CHARTJS_DIST = str(PROJECT_ROOT / "node_modules" / "chart.js" / "dist")
 
 
 PROXY_FIX_KEYS = ("x_for", "x_proto", "x_host", "x_port", "x_prefix")

@@ -18,7 +18,7 @@ from core.hooks.types import ReportDefinition, ReportSection
 from core.tenancy import current_tenant
 
 # A period longer than this is refused: reports are read per year or a few, and an open-ended period
-# would let one request count every day of a century (criterion 3 of Ishøj averages over days).
+# would let one request count every day of a century (a report may average over the days).
 MAX_PERIOD_YEARS = 25
 
 
