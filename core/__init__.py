@@ -171,6 +171,11 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     csrf.exempt(meetings_api.blp)
     api.register_blueprint(meetings_api.blp)
+    from core.reports import api as reports_api, views as reports_views
+
+    app.register_blueprint(reports_views.bp)
+    csrf.exempt(reports_api.blp)
+    api.register_blueprint(reports_api.blp)
     for blp in (accounts_api.blp, volunteers_api.blp, training_api.blp, groups_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
@@ -190,7 +195,9 @@ def _register_blueprints(app: Flask) -> None:
     api.spec.options["security"] = [{"bearerAuth": []}]
     assets = Blueprint("dkfds", __name__, static_folder=app.config["DKFDS_DIST"], static_url_path="/assets/dkfds")
     app.register_blueprint(assets)
-    declare_public_endpoints(app, "static", "dkfds.static", "api-docs.openapi_json", "api-docs.openapi_redoc")
+    charts = Blueprint("chartjs", __name__, static_folder=app.config["CHARTJS_DIST"], static_url_path="/assets/chartjs")
+    app.register_blueprint(charts)
+    declare_public_endpoints(app, "static", "dkfds.static", "chartjs.static", "api-docs.openapi_json", "api-docs.openapi_redoc")
 
 
 def _init_request_cycle(app: Flask) -> None:
