@@ -56,6 +56,11 @@ def write_xlsx(path: Path, sheets: dict, headers: dict | None = None) -> Path:
         worksheet = workbook.create_sheet(sheet)
         for row in rows:
             worksheet.append(row)
+    for worksheet in workbook.worksheets:  # a text that starts with "=" is text, not a formula
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
     workbook.save(path)
     return path
 
@@ -74,9 +79,11 @@ def read_xlsx(path) -> dict[str, list[tuple]]:
 
     workbook = load_workbook(path, read_only=True)
     try:
-        return {ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)] for ws in workbook.worksheets}
+        book = {ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)] for ws in workbook.worksheets}
     finally:
         workbook.close()
+    # A row's empty cells at its end are not stored: padded to the header's width.
+    return {title: [row + (None,) * (len(rows[0]) - len(row)) for row in rows] for title, rows in book.items()}
 
 
 def read_csv(folder: Path) -> dict[str, list[list]]:
