@@ -6,6 +6,12 @@
   if (window.DKFDS && typeof window.DKFDS.init === "function") {
     window.DKFDS.init();
   }
+  // A refused form's error summary takes focus, so the reader starts at the list of errors and its
+  // links (DKFDS's ErrorSummary does so too, but only when its script has loaded and run).
+  var errorSummary = document.querySelector('[data-module="error-summary"]');
+  if (errorSummary && document.activeElement !== errorSummary) {
+    errorSummary.focus();
+  }
   document.querySelectorAll("[data-more-label]").forEach(function (nav) {
     nav.querySelectorAll(".more-button span").forEach(function (span) {
       span.textContent = nav.getAttribute("data-more-label");
