@@ -216,8 +216,10 @@ def allowed_transitions(volunteer: Volunteer) -> tuple[str, ...]:
     return TRANSITIONS[volunteer.status]
 
 
-def change_status(volunteer: Volunteer, to_status: str, on: date | None = None, note: str | None = None) -> VolunteerStatusChange:
-    """Move a volunteer along the lifecycle, dated ``on`` (default today)."""
+def check_status_change(volunteer: Volunteer, to_status: str, on: date | None = None, note: str | None = None) -> date:
+    """Refuse a status change the lifecycle or its date does not allow, exactly as
+    :func:`change_status` would, without changing anything (the page asks for confirmation of a
+    change that ends something only once it would be accepted). Returns the change's date."""
     on = on or today()
     if to_status not in TRANSITIONS:
         raise ServiceError(_l("Unknown code: %(code)s", code=to_status), field="status")
@@ -232,6 +234,12 @@ def change_status(volunteer: Volunteer, to_status: str, on: date | None = None, 
     if note and len(note) > 500:
         errors["note"] = [_l("At most %(n)s characters.", n=500)]
     raise_if(errors)
+    return on
+
+
+def change_status(volunteer: Volunteer, to_status: str, on: date | None = None, note: str | None = None) -> VolunteerStatusChange:
+    """Move a volunteer along the lifecycle, dated ``on`` (default today)."""
+    on = check_status_change(volunteer, to_status, on, note)
     change = _record_change(volunteer, volunteer.status, to_status, on, note)
     volunteer.status = to_status
     volunteer.status_since = on
