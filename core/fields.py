@@ -20,6 +20,13 @@ DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
 TIME_FORMATS = ("%H:%M", "%H.%M", "%H")
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
 
+# The refusals of the forms' own checks: what is wrong, then what to write instead.
+UNREADABLE_DATE = _l("The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026.")
+MISSING_DATE = _l("The date is missing. Write it as dd/mm/yyyy, for example 14/03/2026.")
+UNREADABLE_TIME = _l("The time cannot be read. Write it as hh:mm, for example 18:30.")
+# WTForms' Length validator fills in the text's length and the limit (core.errors.too_long).
+TOO_LONG = _l("The text has %(length)s characters. Shorten it to at most %(max)s.")
+
 
 def _parse(valuelist, formats, message):
     text = (valuelist[0] if valuelist else "").strip()
@@ -38,7 +45,7 @@ class LocalDateField(DateField):
 
     def process_formdata(self, valuelist):
         self.data = None
-        parsed = _parse(valuelist, DATE_FORMATS, _l("Not a valid date."))
+        parsed = _parse(valuelist, DATE_FORMATS, UNREADABLE_DATE)
         self.data = parsed.date() if parsed else None
 
     def _value(self):
@@ -52,7 +59,7 @@ class LocalTimeField(TimeField):
 
     def process_formdata(self, valuelist):
         self.data = None
-        parsed = _parse(valuelist, TIME_FORMATS, _l("Not a valid time."))
+        parsed = _parse(valuelist, TIME_FORMATS, UNREADABLE_TIME)
         self.data = parsed.time() if parsed else None
 
     def _value(self):
@@ -76,7 +83,7 @@ class WholeNumberField(IntegerField):
         # ASCII digits only: int() also reads other scripts' digits and str.isdigit() passes '²',
         # which int() refuses. Nine digits at most keep any number inside the database's columns.
         if not WHOLE_NUMBER.fullmatch(text):
-            raise ValueError(_l("Enter a whole number."))
+            raise ValueError(_l("This is not a whole number. Write it in digits, for example 2."))
         self.data = int(text)
 
 

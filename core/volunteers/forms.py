@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
-from core.fields import CommaListField, LocalDateField, WholeNumberField
+from core.fields import MISSING_DATE, CommaListField, LocalDateField, WholeNumberField
 from core.volunteers.models import EDUCATIONS, EMPLOYMENT_SECTORS, GENDERS, SCREENING_KINDS
 
 def code_field(label, **kwargs) -> SelectField:
@@ -66,7 +66,8 @@ class MentorProfileForm(FlaskForm):
 class VolunteerForm(MentorProfileForm):
     """The coordinator's form: the whole profile (``services.PROFILE_FIELDS`` but the external id)."""
 
-    name = StringField(_l("Name"), validators=[InputRequired(message=_l("The name is required."))])
+    name = StringField(_l("Name"), validators=[
+        InputRequired(message=_l("The name is missing. Write the volunteer's full name."))])
     email = EmailField(_l("E-mail"))
     gender = code_field(_l("Gender"))
     birth_date = LocalDateField(_l("Birth date"))
@@ -88,7 +89,7 @@ class VolunteerForm(MentorProfileForm):
 
 class StatusForm(SectionForm):
     status = code_field(_l("New status"))
-    on = LocalDateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
+    on = LocalDateField(_l("Date"), validators=[InputRequired(message=MISSING_DATE)])
     note = StringField(_l("Note (optional)"))
 
     def __init__(self, *args, transitions=(), **kwargs):
@@ -100,7 +101,7 @@ class StatusForm(SectionForm):
 
 class ScreeningForm(SectionForm):
     kind = code_field(_l("Certificate"))
-    obtained_on = LocalDateField(_l("Obtained on"), validators=[InputRequired(message=_l("Enter the date."))])
+    obtained_on = LocalDateField(_l("Obtained on"), validators=[InputRequired(message=MISSING_DATE)])
     note = StringField(_l("Note (optional)"))
 
     def __init__(self, *args, **kwargs):
@@ -111,8 +112,10 @@ class ScreeningForm(SectionForm):
 
 
 class MentorAccountForm(SectionForm):
-    email = EmailField(_l("E-mail for the login"), validators=[InputRequired(message=_l("Enter an e-mail address."))])
-    password = PasswordField(_l("Initial password"), validators=[InputRequired(message=_l("Enter a password."))])
+    email = EmailField(_l("E-mail for the login"), validators=[InputRequired(
+        message=_l("The e-mail address is missing. Enter the address the mentor will sign in with."))])
+    password = PasswordField(_l("Initial password"), validators=[InputRequired(
+        message=_l("The password is missing. Choose a first password for the mentor."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="account", **kwargs)
@@ -124,10 +127,10 @@ class RecruitmentFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = LocalDateField(_l("From"), validators=[InputRequired(message=_l("Enter the date."))])
-    end = LocalDateField(_l("To"), validators=[InputRequired(message=_l("Enter the date."))])
+    start = LocalDateField(_l("From"), validators=[InputRequired(message=MISSING_DATE)])
+    end = LocalDateField(_l("To"), validators=[InputRequired(message=MISSING_DATE)])
     course = code_field(_l("Recruitment round (course)"))
 
     def validate_end(self, field):
         if isinstance(self.start.data, date) and isinstance(field.data, date) and field.data < self.start.data:
-            raise ValidationError(_l("The end of the period cannot be before its start."))
+            raise ValidationError(_l("The period ends before it starts. Choose an end on or after the start."))
