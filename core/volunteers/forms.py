@@ -13,10 +13,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TelField, TextAreaField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
-from core.fields import MISSING_DATE, CommaListField, LocalDateField, WholeNumberField
+from core.fields import MISSING_DATE, CommaListField, LocalDateField, WholeNumberField, optional_id
 from core.volunteers.models import EDUCATIONS, EMPLOYMENT_SECTORS, GENDERS, SCREENING_KINDS
 
 def code_field(label, **kwargs) -> SelectField:
@@ -88,15 +88,51 @@ class VolunteerForm(MentorProfileForm):
 
 
 class StatusForm(SectionForm):
-    status = code_field(_l("New status"))
+    """A status change. Nothing is chosen beforehand (no status, no date), so a stray click changes
+    nothing; ``confirmed`` is sent by the confirmation step of a change that ends something."""
+
+    status = code_field(_l("New status"), validators=[DataRequired(message=_l("Choose the new status."))])
     on = LocalDateField(_l("Date"), validators=[InputRequired(message=MISSING_DATE)])
     note = StringField(_l("Note (optional)"))
+    confirmed = HiddenField()
 
     def __init__(self, *args, transitions=(), **kwargs):
         super().__init__(*args, prefix="status", **kwargs)
         from core.volunteers.services import STATUS_LABELS
 
-        self.status.choices = [(code, STATUS_LABELS[code]) for code in transitions]
+        self.status.choices = [("", _l("Choose a status"))] + [(code, STATUS_LABELS[code]) for code in transitions]
+
+
+class OfferedChoiceForm(SectionForm):
+    """One of the choices the page offered (an upcoming info meeting, a course open for
+    enrolment), by id; anything else, or nothing, is refused with ``refusal``."""
+
+    chosen = SelectField(coerce=optional_id, validate_choice=False)
+    refusal = ""
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chosen.choices = [("", _l("Choose"))] + list(choices)
+
+    def validate_chosen(self, field):
+        if field.data not in {value for value, _label in field.choices if value != ""}:
+            raise ValidationError(self.refusal)
+
+
+class InfoMeetingForm(OfferedChoiceForm):
+    chosen = SelectField(_l("Info meeting"), coerce=optional_id, validate_choice=False)
+    refusal = _l("Choose one of the upcoming info meetings.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="info", **kwargs)
+
+
+class CourseChoiceForm(OfferedChoiceForm):
+    chosen = SelectField(_l("Course"), coerce=optional_id, validate_choice=False)
+    refusal = _l("Choose one of the courses open for enrolment.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="course", **kwargs)
 
 
 class ScreeningForm(SectionForm):
