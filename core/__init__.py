@@ -171,6 +171,9 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     csrf.exempt(meetings_api.blp)
     api.register_blueprint(meetings_api.blp)
+    from core.transfer import views as transfer_views
+
+    app.register_blueprint(transfer_views.bp)
     from core.reports import api as reports_api, views as reports_views
 
     app.register_blueprint(reports_views.bp)
@@ -201,13 +204,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _init_request_cycle(app: Flask) -> None:
-    from flask import render_template
     from flask_babel import get_locale
     from flask_login import current_user
 
     from core import access
     from core.audit import access_log, services as audit
-    from core.errors import ServiceError
+    from core.errors import ServiceError, error_page
     from core.extensions import db
     from core.tenancy import current_tenant
 
@@ -269,7 +271,7 @@ def _init_request_cycle(app: Flask) -> None:
             "request": request._get_current_object(),
             "current_user": user,
             "current_tenant": tenant,
-            "current_locale": str(get_locale()),
+            "current_locale": get_locale().language,  # "en", though English is written en_GB (core.i18n)
             "languages": app.config["LANGUAGES"],
             "menu": menu_items() if tenant is not None and user.is_authenticated else [],
             "role": access.current_role(),
@@ -285,7 +287,7 @@ def _init_request_cycle(app: Flask) -> None:
         db.session.rollback()
         if request.path.startswith("/api/"):
             return json_error(error.status, error.message, error.errors)
-        return render_template("error.html", message=str(error.message)), error.status
+        return error_page(error.status, str(error.message))
 
 
 def _commit_without_expiring(session) -> None:

@@ -16,7 +16,7 @@ import json
 import re
 from contextlib import contextmanager
 
-from flask import render_template, request
+from flask import request
 from flask_babel import gettext
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException
 import marshmallow as ma
 
 from core import i18n_messages  # noqa: F401  (puts marshmallow's messages into the catalogue)
-from core.errors import ServiceError
+from core.errors import ServiceError, error_page
 from core.pagination import MAX_PAGE_SIZE, PAGE_SIZE  # noqa: F401  (the API's page sizes)
 
 HTTP_MESSAGES = i18n_messages.HTTP_MESSAGES
@@ -83,7 +83,7 @@ class MentorkorpsApi(Api):
     def handle_http_exception(self, error: HTTPException):
         headers = _headers_of(error)
         if not request.path.startswith("/api/"):
-            return render_template("error.html", error=error, message=gettext(HTTP_MESSAGES.get(error.code, "Error"))), error.code, headers
+            return error_page(error.code, headers=headers)
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
         message = data.get("message")

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TimeField
 from wtforms.validators import ValidationError
 
+from core.errors import UNREADABLE_DATE, UNREADABLE_TIME
 from core.inputs import parse_id
 
 # Besides the ISO value an HTML date or time input sends, the Danish ways of writing one are
@@ -19,13 +20,6 @@ from core.inputs import parse_id
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
 TIME_FORMATS = ("%H:%M", "%H.%M", "%H")
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
-
-# The refusals of the forms' own checks: what is wrong, then what to write instead.
-UNREADABLE_DATE = _l("The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026.")
-MISSING_DATE = _l("The date is missing. Write it as dd/mm/yyyy, for example 14/03/2026.")
-UNREADABLE_TIME = _l("The time cannot be read. Write it as hh:mm, for example 18:30.")
-# WTForms' Length validator fills in the text's length and the limit (core.errors.too_long).
-TOO_LONG = _l("The text has %(length)s characters. Shorten it to at most %(max)s.")
 
 
 def _parse(valuelist, formats, message):

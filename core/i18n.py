@@ -15,7 +15,20 @@ from flask_babel import Domain
 from flask_login import current_user
 
 
+# The locale each language is written in. English is written the British way, day first and on a
+# 24-hour clock ("20 Dec 2026", "18:30"), which Danish staff read without doubt where the US way
+# ("12/20/26", "6:30 PM") is ambiguous. Babel formats every date and time with this locale; the
+# catalogue stays the language's own (gettext finds ``en`` for ``en_GB``), and pages name the
+# language alone (``get_locale().language``).
+WRITTEN_AS = {"en": "en_GB"}
+
+
 def select_locale() -> str:
+    language = _select_language()
+    return WRITTEN_AS.get(language, language)
+
+
+def _select_language() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the CLI, a service called from a script: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -69,6 +82,7 @@ def install(app, babel) -> None:
         newstyle=True,
     )
     app.jinja_env.filters["dateformat"] = dateformat
+    app.jinja_env.filters["timeformat"] = timeformat
     app.jinja_env.filters["decimalformat"] = decimalformat
 
 
@@ -131,6 +145,22 @@ def dateformat(value, format=None, rebase=True):
             pattern = configured[f"date.{pattern}"] or pattern
         formats[format] = pattern
     return _written(("date", value, pattern, memo[1]), lambda: dates.format_date(value, pattern, locale=locale))
+
+
+def timeformat(value, format="short"):
+    """A time of day as the reader's language writes it ("18.30" in Danish, "18:30" in English).
+    A ``datetime.time`` (a session's start) is local already, so it is not moved to the user's time
+    zone, which flask_babel's own filter would try (and fail: a time of day has none); a datetime
+    goes to flask_babel as before."""
+    from datetime import time
+
+    import flask_babel
+    from babel import dates
+
+    if not isinstance(value, time):
+        return flask_babel.format_time(value, format)
+    locale = _request_locale()[0] or flask_babel.get_locale()
+    return _written(("time", value, format, str(locale)), lambda: dates.format_time(value, format, locale=locale))
 
 
 def decimalformat(number, format=None):

@@ -12,7 +12,7 @@ MAX_CAPACITY = 10  # young people per mentor; beyond this it is a typing error, 
 
 TENANT_SETTINGS = {
     # key: (default, label)
-    "screening_required": (True, _l("A criminal-record certificate (børneattest) is required before matching")),
+    "screening_required": (True, _l("A certificate (børneattest or straffeattest) is required before matching")),
     "screening_valid_months": (24, _l("Months a certificate is valid")),
     "default_capacity": (1, _l("Young people per mentor, unless the mentor says otherwise")),
     "no_contact_days": (21, _l("Days without a logged meeting before a match needs attention")),

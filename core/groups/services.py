@@ -11,7 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from core.audit import services as audit
-from core.errors import Conflict, NotFound, ServiceError, raise_if
+from core.errors import (
+    UNREADABLE_DATE, UNREADABLE_TIME, Conflict, NotFound, ServiceError, outside_years, raise_if, too_long, unknown_choice,
+)
 from core.extensions import db
 from core.groups.models import GROUP_KINDS, MEETING_KINDS, GroupMeeting, GroupMeetingParticipant, VolunteerGroup
 from core.hooks import current_hooks
@@ -38,11 +40,11 @@ def create_group(name: str, kind: str) -> VolunteerGroup:
     errors = {}
     name = (name or "").strip()
     if not name:
-        errors["name"] = [_l("The name is required.")]
+        errors["name"] = [_l("The name is missing. Write the group's name.")]
     elif len(name) > 120:
-        errors["name"] = [_l("At most %(n)s characters.", n=120)]
+        errors["name"] = [too_long(name, 120)]
     if kind not in GROUP_KINDS:
-        errors["kind"] = [_l("Unknown code: %(code)s", code=kind)]
+        errors["kind"] = [unknown_choice(kind)]
     raise_if(errors)
     group = VolunteerGroup(name=name, kind=kind)
     db.session.add(group)
@@ -72,7 +74,7 @@ def _volunteers(ids) -> list[Volunteer]:
     ids = {int(i) for i in ids}
     found = db.session.scalars(select(Volunteer).where(Volunteer.id.in_(ids))).all()
     if len(found) != len(ids):
-        raise ServiceError(_l("Unknown volunteer."), field="volunteer_ids")
+        raise ServiceError(_l("A chosen volunteer was not found. Reload the page and choose again."), field="volunteer_ids")
     return found
 
 
@@ -86,20 +88,20 @@ def _validate_meeting(data: dict, creating: bool) -> dict:
         errors[key] = [_l("Unknown field.")]
     if creating or "kind" in data:
         if data.get("kind") not in MEETING_KINDS:
-            errors["kind"] = [_l("Unknown code: %(code)s", code=data.get("kind"))]
+            errors["kind"] = [unknown_choice(data.get("kind"))]
     if creating or "title" in data:
         if not data.get("title"):
-            errors["title"] = [_l("The title is required.")]
+            errors["title"] = [_l("The title is missing. Write the meeting's title.")]
         elif len(data["title"]) > 120:
-            errors["title"] = [_l("At most %(n)s characters.", n=120)]
+            errors["title"] = [too_long(data["title"], 120)]
     if creating or "on" in data:
         on = data.get("on")
         if not isinstance(on, date):
-            errors["on"] = [_l("Not a valid date.")]
+            errors["on"] = [UNREADABLE_DATE]
         elif on.year < 2000 or on.year > volunteers.today().year + 5:
-            errors["on"] = [_l("The date is not plausible.")]
+            errors["on"] = [outside_years(2000, volunteers.today().year + 5)]
     if data.get("starts_at") is not None and not isinstance(data["starts_at"], time):
-        errors["starts_at"] = [_l("Not a valid time.")]
+        errors["starts_at"] = [UNREADABLE_TIME]
     if data.get("hours") is not None:
         try:
             hours = Decimal(str(data["hours"]))
@@ -107,12 +109,13 @@ def _validate_meeting(data: dict, creating: bool) -> dict:
                 raise InvalidOperation
             data["hours"] = hours.quantize(Decimal("0.1"))
         except (InvalidOperation, ValueError):
-            errors["hours"] = [_l("A meeting lasts between half an hour and %(max)s hours.", max=24)]
+            errors["hours"] = [_l("A meeting lasts between half an hour and %(max)s hours. Enter the length in hours, for "
+                                   "example 2 or 1.5.", max=24)]
     for name, limit in (("place", 200), ("description", 4000)):
         if isinstance(data.get(name), str) and len(data[name]) > limit:
-            errors[name] = [_l("At most %(n)s characters.", n=limit)]
+            errors[name] = [too_long(data[name], limit)]
     if data.get("group_id") is not None and db.session.get(VolunteerGroup, data["group_id"]) is None:
-        errors["group_id"] = [_l("The group was not found.")]
+        errors["group_id"] = [_l("The chosen group was not found. Reload the page and choose again.")]
     raise_if(errors)
     return data
 
@@ -162,8 +165,10 @@ def list_meetings(kind: str | None = None, upcoming: bool | None = None, page: i
 def invite(meeting: GroupMeeting, volunteer_ids: list[int]) -> int:
     """Invite volunteers; returns how many were new. Those who left the corps cannot be invited."""
     chosen = _volunteers(volunteer_ids)
-    if any(v.status == VolunteerStatus.LEFT for v in chosen):
-        raise ServiceError(_l("A volunteer who has left cannot be invited."), field="volunteer_ids")
+    left = [v.name for v in chosen if v.status == VolunteerStatus.LEFT]
+    if left:
+        raise ServiceError(_l("%(names)s has left the corps and cannot be invited. Untick them and invite again.",
+                              names=", ".join(left)), field="volunteer_ids")
     existing = {p.volunteer_id: p for p in meeting.participants}
     added = 0
     for volunteer in chosen:
@@ -180,7 +185,8 @@ def invite(meeting: GroupMeeting, volunteer_ids: list[int]) -> int:
 
 def invite_group(meeting: GroupMeeting) -> int:
     if meeting.group is None:
-        raise ServiceError(_l("The meeting belongs to no group."), field="group_id")
+        raise ServiceError(_l("The meeting belongs to no standing group, so there are no members to invite. Choose the "
+                              "volunteers to invite instead."), field="group_id")
     return invite(meeting, [v.id for v in meeting.group.members if v.status != VolunteerStatus.LEFT])
 
 
@@ -312,15 +318,15 @@ def plan_meetings(kind: str, data: dict) -> list[GroupMeeting]:
         errors[key] = [_l("Unknown field.")]
     count = data.get("count")
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= PLAN_MAX:
-        errors["count"] = [_l("Plan between 1 and %(max)s meetings.", max=PLAN_MAX)]
+        errors["count"] = [_l("Plan between 1 and %(max)s meetings at a time. Enter a number in that range.", max=PLAN_MAX)]
     first_on = data.get("first_on")
     if isinstance(first_on, date) and first_on < volunteers.today():
-        errors["first_on"] = [_l("The first meeting cannot be in the past.")]
+        errors["first_on"] = [_l("The first meeting is in the past. Choose today or a later date.")]
     invite_choice = data.get("invite") or ""
     if invite_choice not in INVITE_CHOICES:
-        errors["invite"] = [_l("Unknown code: %(code)s", code=invite_choice)]
+        errors["invite"] = [unknown_choice(invite_choice)]
     elif invite_choice == "group" and data.get("group_id") is None:
-        errors["invite"] = [_l("Choose the standing group whose members are invited.")]
+        errors["invite"] = [_l("No standing group is chosen. Choose the group whose members are invited.")]
     meeting = {"kind": kind, "title": data.get("title") or str(rhythm.title), "on": first_on,
                **{key: data.get(key) for key in ("starts_at", "hours", "place", "description", "group_id")}}
     try:
@@ -329,7 +335,8 @@ def plan_meetings(kind: str, data: dict) -> list[GroupMeeting]:
         for key, messages in refused.errors.items():
             errors.setdefault("first_on" if key == "on" else key, []).extend(messages)
     if not errors and planned_dates(rhythm, first_on, count)[-1].year > volunteers.today().year + 5:
-        errors["count"] = [_l("The last meeting would be too far ahead; plan fewer.")]
+        errors["count"] = [_l("The last meeting would fall after %(year)s. Plan fewer meetings.",
+                               year=volunteers.today().year + 5)]
     raise_if(errors)
     mentors = []
     if invite_choice == "mentors":

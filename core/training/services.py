@@ -1,15 +1,17 @@
 """Courses: sessions, enrolment with a waiting list, attendance and completion by the tenant's rule."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.audit import services as audit
-from core.errors import Conflict, NotFound, ServiceError, raise_if
+from core.errors import UNREADABLE_DATE, Conflict, NotFound, ServiceError, outside_years, raise_if, too_long
 from core.extensions import db
 from core.hooks import current_hooks
 from core.locking import lock_for_update
@@ -25,7 +27,7 @@ def _text_errors(data: dict, limits: dict, errors: dict) -> None:
     for name, limit in limits.items():
         value = data.get(name)
         if isinstance(value, str) and len(value) > limit:
-            errors.setdefault(name, []).append(_l("At most %(n)s characters.", n=limit))
+            errors.setdefault(name, []).append(too_long(value, limit))
 
 
 # ---- courses -------------------------------------------------------------------------------
@@ -36,11 +38,12 @@ COURSE_FIELDS = ("title", "description", "place", "max_participants")
 def _validate_course(data: dict, creating: bool) -> None:
     errors: dict = {}
     if (creating or "title" in data) and not (data.get("title") or "").strip():
-        errors["title"] = [_l("The title is required.")]
+        errors["title"] = [_l("The title is missing. Write the course's title.")]
     _text_errors(data, {"title": 120, "description": 4000, "place": 200}, errors)
     limit = data.get("max_participants")
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_PARTICIPANTS):
-        errors["max_participants"] = [_l("Must be between 1 and %(max)s.", max=MAX_PARTICIPANTS)]
+        errors["max_participants"] = [_l("The maximum must be between 1 and %(max)s. Enter a number in that range, or "
+                                         "leave the field empty for no limit.", max=MAX_PARTICIPANTS)]
     raise_if(errors)
 
 
@@ -59,8 +62,9 @@ def update_course(course: Course, data: dict) -> Course:
     _validate_course(data, creating=False)
     if "max_participants" in data:
         course = _lock_course(course)  # the places are counted against the limit under the lock
-    if data.get("max_participants") is not None and data["max_participants"] < _enrolled_count(course):
-        raise_if({"max_participants": [_l("More volunteers than that already have a place.")]})
+    if data.get("max_participants") is not None and data["max_participants"] < (placed := _enrolled_count(course)):
+        raise_if({"max_participants": [_l("%(count)s volunteers already have a place. Enter at least %(count)s, or "
+                                          "withdraw someone from the course first.", count=placed)]})
     for key, value in data.items():
         setattr(course, key, value)
     audit.record("course.updated", course)
@@ -99,10 +103,11 @@ def _parse_hours(value, errors) -> Decimal | None:
     except (InvalidOperation, TypeError, ValueError):
         hours = None
     if hours is None or not hours.is_finite():  # NaN cannot even be compared
-        errors["hours"] = [_l("Enter the length in hours, e.g. 3 or 2.5.")]
+        errors["hours"] = [_l("The length cannot be read. Enter it in hours, for example 3 or 2.5.")]
         return None
     if not Decimal("0.5") <= hours <= MAX_SESSION_HOURS:
-        errors["hours"] = [_l("A session lasts between half an hour and %(max)s hours.", max=MAX_SESSION_HOURS)]
+        errors["hours"] = [_l("A session lasts between half an hour and %(max)s hours. Enter the length in hours, for "
+                               "example 3 or 2.5.", max=MAX_SESSION_HOURS)]
         return None
     return hours.quantize(Decimal("0.1"))
 
@@ -110,9 +115,9 @@ def _parse_hours(value, errors) -> Decimal | None:
 def add_session(course: Course, on: date, hours, starts_at: time | None = None, place: str | None = None) -> CourseSession:
     errors: dict = {}
     if not isinstance(on, date):
-        errors["on"] = [_l("Not a valid date.")]
+        errors["on"] = [UNREADABLE_DATE]
     elif on.year < 2000 or on.year > volunteers.today().year + 5:
-        errors["on"] = [_l("The date is not plausible.")]
+        errors["on"] = [outside_years(2000, volunteers.today().year + 5)]
     parsed = _parse_hours(hours, errors)
     _text_errors({"place": place}, {"place": 200}, errors)
     raise_if(errors)
@@ -124,15 +129,18 @@ def add_session(course: Course, on: date, hours, starts_at: time | None = None, 
     return session
 
 
-def remove_session(session: CourseSession) -> None:
+def remove_session(session: CourseSession) -> list[CourseEnrollment]:
+    """Remove a session nobody attended. Returns the waiting-list places given up by volunteers
+    whom the removal lets complete the course (:func:`_recompute_completion`)."""
     if any(a.attended for a in session.attendance):
         raise Conflict(_l("Attendance is registered for this session; it cannot be removed."))
     course = session.course
     db.session.delete(session)
     db.session.flush()
     db.session.expire(course, ["sessions"])
-    _recompute_completion(course)
+    removed = _recompute_completion(course)
     audit.record("course.session_removed", course)
+    return removed
 
 
 def get_session(session_id: int) -> CourseSession:
@@ -159,12 +167,14 @@ def enroll(course: Course, volunteer: Volunteer) -> CourseEnrollment:
     """A place on the course, or on its waiting list when it is full. The free place is counted
     under the course's row lock, so concurrent enrolments never overfill it."""
     if volunteer.status == VolunteerStatus.LEFT:
-        raise Conflict(_l("The volunteer has left the corps."), field="volunteer_id")
+        raise Conflict(_l("The volunteer has left the corps and cannot be enrolled. Choose another volunteer."),
+                       field="volunteer_id")
     course = _lock_course(course)
     enrollment = db.session.scalar(select(CourseEnrollment).where(
         CourseEnrollment.course_id == course.id, CourseEnrollment.volunteer_id == volunteer.id))
     if enrollment is not None and enrollment.state != WITHDRAWN:
-        raise Conflict(_l("The volunteer is already on this course."), field="volunteer_id")
+        raise Conflict(_l("The volunteer is already on this course or its waiting list. Choose another volunteer."),
+                       field="volunteer_id")
     full = course.max_participants is not None and _enrolled_count(course) >= course.max_participants
     state = WAITING if full else ENROLLED
     if enrollment is None:
@@ -208,16 +218,18 @@ def get_enrollment(course: Course, volunteer_id: int) -> CourseEnrollment:
 
 # ---- attendance and completion ----------------------------------------------------------------
 
-def register_attendance(session: CourseSession, attended: dict[int, bool]) -> None:
+def register_attendance(session: CourseSession, attended: dict[int, bool]) -> list[CourseEnrollment]:
     """Record who came to a session (``{volunteer_id: came}``) for volunteers with a place on the
-    course; completion is then recomputed by the tenant's rule."""
+    course; completion is then recomputed by the tenant's rule. Returns the waiting-list places
+    (on other courses) given up by those who have now completed the course."""
     if session.on > volunteers.today():
         raise Conflict(_l("Attendance can be registered from the day of the session."), field="attendance")
     course = session.course
     enrolled = {e.volunteer_id: e for e in course.enrollments if e.state == ENROLLED}
     strangers = set(attended) - set(enrolled)
     if strangers:
-        raise ServiceError(_l("Only volunteers with a place on the course can be registered."), field="attendance")
+        raise ServiceError(_l("Someone on the list no longer has a place on the course. Reload the page and register "
+                              "again."), field="attendance")
     existing = {a.volunteer_id: a for a in session.attendance}
     for volunteer_id, came in attended.items():
         row = existing.get(volunteer_id)
@@ -229,18 +241,21 @@ def register_attendance(session: CourseSession, attended: dict[int, bool]) -> No
     for volunteer_id, came in attended.items():
         if came:
             volunteers.advance_to(enrolled[volunteer_id].volunteer, VolunteerStatus.IN_TRAINING, session.on)
-    _recompute_completion(course, [enrolled[v] for v in attended])
+    removed = _recompute_completion(course, [enrolled[v] for v in attended])
     audit.record("course.attendance_registered", course, session_id=session.id, count=len(attended))
+    return removed
 
 
-def _recompute_completion(course: Course, enrollments=None) -> None:
+def _recompute_completion(course: Course, enrollments=None) -> list[CourseEnrollment]:
     """Apply the completion rule (hook) to the course's enrolments: ``completed_on`` is the date of
-    the last session attended when the rule holds, else empty."""
+    the last session attended when the rule holds, else empty. A volunteer who has now completed
+    the course needs no other: they are taken off every other course's waiting list (through
+    :func:`withdraw`), and those enrolments are returned."""
     # In date order, as the hook promises (a session added in this transaction sits last in the list).
     sessions = sorted(course.sessions, key=lambda s: (s.on, s.starts_at or time.min, s.id or 0))
     enrollments = [e for e in (enrollments if enrollments is not None else course.enrollments) if e.state == ENROLLED]
     if not enrollments:
-        return
+        return []
     ids = [e.volunteer_id for e in enrollments]
     rows = db.session.execute(
         select(SessionAttendance.volunteer_id, SessionAttendance.session_id)
@@ -251,10 +266,32 @@ def _recompute_completion(course: Course, enrollments=None) -> None:
         attended.setdefault(volunteer_id, set()).add(session_id)
     dates = {s.id: s.on for s in sessions}
     hooks = current_hooks()
+    newly_completed = []
     for enrollment in enrollments:
         mine = attended.get(enrollment.volunteer_id, set())
         done = hooks.mentorkorps_course_completed(course=course, sessions=sessions, attended_session_ids=frozenset(mine))
+        was_completed = enrollment.completed_on is not None
         enrollment.completed_on = max(dates[i] for i in mine) if done and mine else None
+        if enrollment.completed_on is not None and not was_completed:
+            newly_completed.append(enrollment.volunteer_id)
+    return _leave_other_waiting_lists(course, newly_completed)
+
+
+def _leave_other_waiting_lists(course: Course, volunteer_ids: list[int]) -> list[CourseEnrollment]:
+    if not volunteer_ids:
+        return []
+    waiting = db.session.scalars(
+        select(CourseEnrollment).where(CourseEnrollment.volunteer_id.in_(volunteer_ids),
+                                       CourseEnrollment.state == WAITING, CourseEnrollment.course_id != course.id)
+        .order_by(CourseEnrollment.volunteer_id, CourseEnrollment.id)).all()
+    removed = []
+    for enrollment in waiting:
+        _lock_course(enrollment.course)
+        db.session.refresh(enrollment)  # still waiting once we hold the lock? (a place may have come free)
+        if enrollment.state == WAITING:
+            withdraw(enrollment)  # a waiting place: nobody is promoted
+            removed.append(enrollment)
+    return removed
 
 
 def attendance_sheet(session: CourseSession):
@@ -288,6 +325,87 @@ def volunteer_courses(volunteer: Volunteer):
         if session is not None:
             sessions.append((session, attended))
     return list(history.values())
+
+
+# ---- who still needs a course, and which courses are open -------------------------------------
+
+def needs_course(volunteer: Volunteer, has_completed: bool) -> bool:
+    """Whether ``volunteer`` still needs a course: they have not left, have not completed one
+    (``has_completed``), and the tenant's rules ask for one before a match
+    (``mentorkorps_course_required_for_matching``, the gate eligibility checks too)."""
+    if volunteer.status == VolunteerStatus.LEFT or has_completed:
+        return False
+    return bool(current_hooks().mentorkorps_course_required_for_matching(volunteer=volunteer))
+
+
+def enrollable_volunteers(course: Course) -> list[Volunteer]:
+    """Whom the course page offers to enrol: those who still need a course (:func:`needs_course`)
+    and have neither a place nor a waiting-list place on ``course``; by name, in one query."""
+    on = volunteers.today()
+    on_course = select(CourseEnrollment.volunteer_id).where(
+        CourseEnrollment.course_id == course.id, CourseEnrollment.state.in_([ENROLLED, WAITING]))
+    done = aliased(CourseEnrollment)
+    completed = select(done.id).where(done.volunteer_id == Volunteer.id, done.completed_on.is_not(None),
+                                      done.completed_on <= on).exists()
+    rows = db.session.execute(
+        select(Volunteer, completed)
+        .where(Volunteer.status != VolunteerStatus.LEFT, Volunteer.id.not_in(on_course))
+        .order_by(Volunteer.name, Volunteer.id)).all()
+    return [volunteer for volunteer, has_completed in rows if needs_course(volunteer, bool(has_completed))]
+
+
+@dataclass(frozen=True)
+class OpenCourse:
+    """A course open for enrolment: it has no session yet, or one today or later."""
+
+    course: Course
+    first_on: date | None  # its first session
+    enrolled: int  # places taken
+
+    @property
+    def free(self) -> int | None:
+        """Places left (``None``: no limit)."""
+        if self.course.max_participants is None:
+            return None
+        return max(self.course.max_participants - self.enrolled, 0)
+
+
+def volunteer_courses_and_openings(volunteer: Volunteer, on: date | None = None):
+    """``(history, openings)`` in one query: the volunteer's enrolments as :func:`volunteer_courses`
+    gives them, and the courses open for enrolment on ``on`` (default today) that the volunteer is
+    not on (never enrolled, or withdrawn), soonest first, as :class:`OpenCourse`."""
+    on = on or volunteers.today()
+    later = aliased(CourseSession)
+    last_on = select(func.max(later.on)).where(later.course_id == Course.id).correlate(Course).scalar_subquery()
+    taken = aliased(CourseEnrollment)
+    enrolled = (select(func.count(taken.id)).where(taken.course_id == Course.id, taken.state == ENROLLED)
+                .correlate(Course).scalar_subquery())
+    rows = db.session.execute(
+        select(Course, CourseEnrollment, CourseSession, SessionAttendance.attended, enrolled)
+        .outerjoin(CourseEnrollment, and_(CourseEnrollment.course_id == Course.id,
+                                          CourseEnrollment.volunteer_id == volunteer.id))
+        .outerjoin(CourseSession, CourseSession.course_id == Course.id)
+        .outerjoin(SessionAttendance, (SessionAttendance.session_id == CourseSession.id)
+                   & (SessionAttendance.volunteer_id == volunteer.id))
+        .where(or_(CourseEnrollment.id.is_not(None), func.coalesce(last_on, on) >= on))
+        .order_by(Course.id, CourseSession.on, CourseSession.starts_at, CourseSession.id)).all()
+    courses: dict[int, tuple] = {}
+    for course, enrollment, session, attended, taken_places in rows:
+        entry = courses.setdefault(course.id, (course, enrollment, [], taken_places))
+        if session is not None:
+            entry[2].append((session, attended))
+    history, openings = [], []
+    for course, enrollment, sessions, taken_places in courses.values():
+        if enrollment is not None:
+            set_committed_value(enrollment, "course", course)  # read by the page without a query
+            history.append((enrollment, sessions))
+        if enrollment is None or enrollment.state == WITHDRAWN:
+            last = sessions[-1][0].on if sessions else None
+            if last is None or last >= on:
+                openings.append(OpenCourse(course, sessions[0][0].on if sessions else None, taken_places or 0))
+    history.sort(key=lambda row: (row[0].enrolled_at, row[0].id), reverse=True)
+    openings.sort(key=lambda o: (o.first_on is None, o.first_on or on, o.course.id))
+    return history, openings
 
 
 # ---- read helpers of the REST API ----------------------------------------------------------------

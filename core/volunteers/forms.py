@@ -16,7 +16,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
-from core.fields import MISSING_DATE, CommaListField, LocalDateField, WholeNumberField, optional_id
+from core.errors import MISSING_DATE
+from core.fields import CommaListField, LocalDateField, WholeNumberField, optional_id
 from core.volunteers.models import EDUCATIONS, EMPLOYMENT_SECTORS, GENDERS, SCREENING_KINDS
 
 def code_field(label, **kwargs) -> SelectField:

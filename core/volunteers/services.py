@@ -15,7 +15,9 @@ from core.audit import services as audit
 from core.codes import recruitment_channels
 from core import clock
 from core.inputs import clean_fields
-from core.errors import Conflict, NotFound, ServiceError, raise_if
+from core.errors import (
+    IN_THE_FUTURE, INVALID_EMAIL, UNREADABLE_DATE, Conflict, NotFound, ServiceError, raise_if, too_long, unknown_choice,
+)
 from core.extensions import db
 from core.hooks import current_hooks
 from core.hooks.types import Finding
@@ -29,6 +31,7 @@ from core.volunteers.models import (
 )
 
 ADULT_AGE = 18
+OLDEST_AGE = 100  # an older birth date is a mistyped year
 OLDEST_BIRTH_YEAR = 1900
 
 # The lifecycle: which status may follow which. "left" is final; a returning volunteer is a new
@@ -83,59 +86,70 @@ def _validate(data: dict, *, creating: bool, on: date, existing: Volunteer | Non
     def err(name, message):
         errors.setdefault(name, []).append(message)
 
-    if creating and not data.get("name"):
-        err("name", _l("The name is required."))
-    if "name" in data and not creating and not data.get("name"):
-        err("name", _l("The name is required."))
+    if (creating or "name" in data) and not data.get("name"):
+        err("name", _l("The name is missing. Write the volunteer's full name."))
     # The tenant's volunteer profile form: on registration every required field is filled in; a
     # change may not empty one (a field a change leaves out keeps its value).
     for name in required_fields():
         if (creating or name in data) and _is_empty(data.get(name)):
-            err(name, _l("Required: the municipality's volunteer profile asks for it."))
+            err(name, _l("This is empty, but the municipality's volunteer form requires it. Fill it in."))
     for name, limit in TEXT_LIMITS.items():
         value = data.get(name)
         if isinstance(value, str) and len(value) > limit:
-            err(name, _l("At most %(n)s characters.", n=limit))
+            err(name, too_long(value, limit))
     if data.get("email") and ("@" not in data["email"] or " " in data["email"]):
-        err("email", _l("Enter a valid e-mail address."))
+        err("email", INVALID_EMAIL)
     for name, allowed in (("gender", GENDERS), ("employment_sector", EMPLOYMENT_SECTORS), ("education", EDUCATIONS)):
         if data.get(name) is not None and data[name] not in allowed:
-            err(name, _l("Unknown code: %(code)s", code=data[name]))
+            err(name, unknown_choice(data[name]))
     if data.get("recruitment_channel") is not None and data["recruitment_channel"] not in recruitment_channels():
-        err("recruitment_channel", _l("Unknown code: %(code)s", code=data["recruitment_channel"]))
+        err("recruitment_channel", unknown_choice(data["recruitment_channel"]))
     for name in ("languages", "interests"):
         values = data.get(name) or []
-        if len(values) > LIST_LIMIT or any(len(v) > 60 for v in values):
-            err(name, _l("At most %(n)s entries of at most 60 characters.", n=LIST_LIMIT))
+        if len(values) > LIST_LIMIT:
+            err(name, _l("There are %(count)s. Keep the %(n)s that matter most, separated by commas.",
+                         count=len(values), n=LIST_LIMIT))
+        elif any(len(v) > 60 for v in values):
+            too_long_entry = next(v for v in values if len(v) > 60)
+            err(name, _l("An entry is longer than 60 characters (%(entry)s…). Shorten it, and separate the entries "
+                         "with commas.", entry=too_long_entry[:30]))
     birth = data.get("birth_date")
     birth_ok = birth is None
     if birth is not None:
         if not isinstance(birth, date):
-            err("birth_date", _l("Not a valid date."))
-        elif birth.year < OLDEST_BIRTH_YEAR or birth > on:
-            err("birth_date", _l("The birth date is not plausible."))
+            err("birth_date", UNREADABLE_DATE)
+        elif birth > on:
+            err("birth_date", _l("The birth date is in the future. Check the year, and write the date as dd/mm/yyyy."))
+        elif _years_between(birth, on) > OLDEST_AGE:
+            err("birth_date", _l("The birth date is more than %(years)s years ago. Check the year, and write the date "
+                                 "as dd/mm/yyyy.", years=OLDEST_AGE))
         elif _years_between(birth, on) < ADULT_AGE:
-            err("birth_date", _l("A volunteer mentor must be at least %(age)s years old.", age=ADULT_AGE))
+            err("birth_date", _l("By this birth date the volunteer is %(years)s; a mentor must be at least %(age)s. "
+                                 "Check the year, and write the date as dd/mm/yyyy.",
+                                 years=_years_between(birth, on), age=ADULT_AGE))
         else:
             birth_ok = True
     if "capacity" in data:
         capacity, limit = data["capacity"], capacity_limit()
         if not isinstance(capacity, int) or isinstance(capacity, bool) or not 0 <= capacity <= limit:
-            err("capacity", _l("The number of young people must be between 0 and %(max)s.", max=limit))
+            err("capacity", _l("The number of young people must be between 0 and %(max)s. Enter a number in that "
+                               "range, or leave the field empty for the municipality's default.", max=limit))
     recruited = data.get("recruited_on")
     if recruited is not None:
         if not isinstance(recruited, date):
-            err("recruited_on", _l("Not a valid date."))
+            err("recruited_on", UNREADABLE_DATE)
         elif recruited > on:
-            err("recruited_on", _l("The date cannot be in the future."))
+            err("recruited_on", IN_THE_FUTURE)
         elif recruited.year < OLDEST_BIRTH_YEAR:
-            err("recruited_on", _l("The date is not plausible."))
+            err("recruited_on", _l("The date is before %(year)s. Check the year.", year=OLDEST_BIRTH_YEAR))
         elif existing is not None and len(existing.status_changes) > 1 and recruited > existing.status_changes[1].on:
-            err("recruited_on", _l("The first contact must come before the later status changes."))
+            err("recruited_on", _l("The first contact is after the first change of status (%(date)s). Enter that "
+                                   "date or an earlier one.", date=_local_date(existing.status_changes[1].on)))
     if birth is not None and birth_ok and isinstance(recruited, date) and recruited < birth:
-        err("recruited_on", _l("The first contact cannot be before the birth date."))
+        err("recruited_on", _l("The first contact is before the birth date (%(date)s). Check both dates.",
+                               date=_local_date(birth)))
     if data.get("external_id") and _external_id_taken(data["external_id"], existing):
-        err("external_id", _l("Another volunteer has this external id."))
+        err("external_id", _l("Another volunteer has this external id. Enter a different one, or leave it empty."))
     raise_if(errors)
     return data
 
@@ -222,17 +236,18 @@ def check_status_change(volunteer: Volunteer, to_status: str, on: date | None = 
     change that ends something only once it would be accepted). Returns the change's date."""
     on = on or today()
     if to_status not in TRANSITIONS:
-        raise ServiceError(_l("Unknown code: %(code)s", code=to_status), field="status")
+        raise ServiceError(unknown_choice(to_status), field="status")
     if to_status not in TRANSITIONS[volunteer.status]:
-        raise Conflict(_l("A volunteer cannot go from %(from)s to %(to)s.", **{
+        raise Conflict(_l("A volunteer cannot go from %(from)s to %(to)s. Choose one of the statuses offered.", **{
             "from": STATUS_LABELS[volunteer.status], "to": STATUS_LABELS[to_status]}), field="status")
     errors = {}
     if on > today():
-        errors["on"] = [_l("The date cannot be in the future.")]
+        errors["on"] = [IN_THE_FUTURE]
     elif on < volunteer.status_since:
-        errors["on"] = [_l("The date cannot be before the current status began (%(date)s).", date=_local_date(volunteer.status_since))]
+        errors["on"] = [_l("The date is before the current status began (%(date)s). Enter that date or a later one.",
+                           date=_local_date(volunteer.status_since))]
     if note and len(note) > 500:
-        errors["note"] = [_l("At most %(n)s characters.", n=500)]
+        errors["note"] = [too_long(note, 500)]
     raise_if(errors)
     return on
 
@@ -275,7 +290,7 @@ STATUS_LABELS = {
     S.PAUSED: _l("Paused"),
     S.LEFT: _l("Left"),
 }
-GENDER_LABELS = {"female": _l("Woman"), "male": _l("Man"), "other": _l("Other")}
+GENDER_LABELS = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other")}
 SECTOR_LABELS = {"public": _l("Public sector"), "private": _l("Private sector"), "none": _l("Not employed")}
 EDUCATION_LABELS = {
     "care_teaching_social": _l("Care, teaching or social work"),
@@ -283,6 +298,9 @@ EDUCATION_LABELS = {
     "higher": _l("Higher education"),
     "unskilled": _l("No vocational education"),
 }
+# The two certificates from the police: a børneattest (about offences against children, for work
+# with young people under 15) and a straffeattest (the criminal record). Either one counts for the
+# matching gate (eligibility_many), so the gate's words name both.
 SCREENING_LABELS = {"child_certificate": _l("Child-protection certificate (børneattest)"),
                     "criminal_record": _l("Criminal-record certificate (straffeattest)")}
 
@@ -292,15 +310,15 @@ SCREENING_LABELS = {"child_certificate": _l("Child-protection certificate (børn
 def add_screening(volunteer: Volunteer, kind: str, obtained_on: date, note: str | None = None) -> Screening:
     errors = {}
     if kind not in SCREENING_KINDS:
-        errors["kind"] = [_l("Unknown code: %(code)s", code=kind)]
+        errors["kind"] = [unknown_choice(kind)]
     if not isinstance(obtained_on, date):
-        errors["obtained_on"] = [_l("Not a valid date.")]
+        errors["obtained_on"] = [UNREADABLE_DATE]
     elif obtained_on > today():
-        errors["obtained_on"] = [_l("The date cannot be in the future.")]
+        errors["obtained_on"] = [IN_THE_FUTURE]
     elif obtained_on.year < 2000:
-        errors["obtained_on"] = [_l("The date is not plausible.")]
+        errors["obtained_on"] = [_l("The date is before %(year)s. Check the year.", year=2000)]
     if note and len(note) > 500:
-        errors["note"] = [_l("At most %(n)s characters.", n=500)]
+        errors["note"] = [too_long(note, 500)]
     raise_if(errors)
     screening = Screening(volunteer=volunteer, kind=kind, obtained_on=obtained_on, note=(note or None),
                           by_user_id=_acting_user_id())
@@ -354,10 +372,13 @@ def eligibility_many(volunteers: list[Volunteer], on: date | None = None) -> dic
         if screening_required:
             obtained = latest_screening.get(volunteer.id)
             if obtained is None:
-                findings.append(Finding("screening_missing", _l("No criminal-record certificate (børneattest) is registered."), blocking=True))
+                findings.append(Finding("screening_missing", _l(
+                    "No certificate is registered: register a child-protection certificate (børneattest) or a "
+                    "criminal-record certificate (straffeattest)."), blocking=True))
             elif add_months(obtained, valid_months) < on:
-                findings.append(Finding("screening_expired", _l("The criminal-record certificate expired on %(date)s.",
-                                                        date=_local_date(add_months(obtained, valid_months))), blocking=True))
+                findings.append(Finding("screening_expired", _l(
+                    "The latest certificate expired on %(date)s: register a new one.",
+                    date=_local_date(add_months(obtained, valid_months))), blocking=True))
         for batch in hooks.mentorkorps_eligibility_findings(volunteer=volunteer, on=on):
             findings.extend(batch or [])
         result[volunteer.id] = Eligibility(not any(f.blocking for f in findings), findings)
@@ -443,9 +464,9 @@ def create_mentor_account(volunteer: Volunteer, email: str, password: str):
         raise Conflict(_l("A volunteer who has left cannot get a login."), field="email")
     errors = {}  # both fields checked at once; accounts.add_member checks them again
     if "@" not in accounts.normalise_email(email):
-        errors["email"] = [_l("Enter a valid e-mail address.")]
+        errors["email"] = [INVALID_EMAIL]
     if len(password or "") < accounts.MIN_PASSWORD_LENGTH:
-        errors["password"] = [_l("The password must be at least %(n)s characters.", n=accounts.MIN_PASSWORD_LENGTH)]
+        errors["password"] = [_l("The password is too short. Use at least %(n)s characters.", n=accounts.MIN_PASSWORD_LENGTH)]
     raise_if(errors)
     # The same answer whether the address is new or has an account in another municipality (which
     # is not this coordinator's business): the person becomes a mentor here with that account.
