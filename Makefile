@@ -82,13 +82,17 @@ serve: instance-key demo
 	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 # The benchmark (CONTRACT.md section 6): the app and its floors under wrk, into bench/results.json;
-# then matching (bench/matching.py: one referral, the 1,000 x 5,000 batch), merged into the same file.
+# then matching (bench/matching.py: one referral, the 1,000 x 5,000 batch), the reports (bench/reports.py:
+# every report on 200,000 meetings) and the import (bench/transfer.py: 20,000 meetings), merged into the
+# same file. The last three need no wrk and run alone too: python -m bench.reports, and so on.
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && { apt-get install -y -q wrk || \
 	  { apt-get update -q && apt-get install -y -q wrk; }; } >/dev/null; } || \
 	  { echo "make bench needs wrk (Debian: apt-get install wrk)" >&2; exit 1; }
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.matching
+	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.transfer
 
 test: install $(VENV)/.installed-test
 	bash scripts/test.sh
