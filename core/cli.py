@@ -144,7 +144,7 @@ def import_command(slug, path):
     from core.transfer.services import ImportRefused, import_records
 
     tenant = _tenant_or_fail(slug)
-    terminal = sys.stdout.isatty()
+    terminal = _on_terminal()
     bar = None
 
     def start(total):
@@ -182,6 +182,10 @@ def export_command(slug, path):
     counts = export_records(tenant, path)
     db.session.commit()
     click.echo(f"Exported to {path}: " + ", ".join(f"{sheet} {n}" for sheet, n in counts.items()))
+
+
+def _on_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _tenant_or_fail(slug):

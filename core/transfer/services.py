@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import delete, insert, select, update
 
 from core import clock
@@ -53,7 +53,8 @@ class ImportRefused(ServiceError):
     """The file has problems; nothing was imported. ``problems`` lists every one."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(_l("The file has %(n)s problems; nothing was imported.", n=len(problems)))
+        super().__init__(lazy_ngettext("The file has %(num)s problem; nothing was imported.",
+                                       "The file has %(num)s problems; nothing was imported.", len(problems)))
         self.problems = problems
 
 
@@ -212,8 +213,12 @@ def import_records(tenant, source, *, progress: Callable[[int], None] | None = N
 
 
 def _bulk_insert(model, rows: list[dict]) -> None:
+    """ORM bulk INSERT (stamped with the tenant by core.tenancy). ``render_nulls``: a None is sent as
+    NULL rather than leaving its column out, so rows with and without an end date go in one batch
+    instead of a statement each time the set of columns changes."""
+    statement = insert(model).execution_options(render_nulls=True)
     for start in range(0, len(rows), INSERT_CHUNK):
-        db.session.execute(insert(model), rows[start:start + INSERT_CHUNK])
+        db.session.execute(statement, rows[start:start + INSERT_CHUNK])
 
 
 def _ids(model) -> dict[str, int]:
@@ -237,8 +242,7 @@ def _apply(the_plan: Plan, progress: Callable[[int], None]) -> None:
     match_ids = _ids(Match)
     meetings = [{"match_id": match_ids[key], "held_on": held_on, "minutes": minutes}
                 for key, held_on, minutes in sheets["meetings"].inserts]
-    for start in range(0, len(meetings), INSERT_CHUNK):
-        db.session.execute(insert(Meeting), meetings[start:start + INSERT_CHUNK])
+    _bulk_insert(Meeting, meetings)
     progress(len(rows["meetings"]))
     _apply_followups(sheets["followups"], rows["matches"], match_ids)
     progress(len(rows["followups"]))
