@@ -111,6 +111,7 @@ from municipalities.ishoej.corps import (  # noqa: E402
 )
 from municipalities.ishoej.intake import mentorkorps_intake_criteria  # noqa: E402
 from municipalities.ishoej.matching import mentorkorps_candidate_count, mentorkorps_scoring_criteria  # noqa: E402
+from municipalities.ishoej.reports import mentorkorps_reports  # noqa: E402
 from municipalities.ishoej.target_groups import (  # noqa: E402
     mentorkorps_consent_text,
     mentorkorps_referral_situations,
@@ -122,6 +123,6 @@ __all__ = [
     "PLUGIN", "domain", "mentorkorps_capacity_limit", "mentorkorps_candidate_count", "mentorkorps_consent_text",
     "mentorkorps_course_completed", "mentorkorps_course_required_for_matching", "mentorkorps_followup_months",
     "mentorkorps_intake_criteria", "mentorkorps_meeting_rhythms", "mentorkorps_referral_situations",
-    "mentorkorps_referral_sources", "mentorkorps_scoring_criteria", "mentorkorps_target_group_rules",
+    "mentorkorps_referral_sources", "mentorkorps_reports", "mentorkorps_scoring_criteria", "mentorkorps_target_group_rules",
     "mentorkorps_volunteer_fields",
 ]

@@ -218,3 +218,6 @@ PLUGIN = PluginInfo(
     name=NAME, kind="municipality", title=_l("Middelfart mentor corps"),
     description=_l("Jobcenter Middelfart's voluntary social mentor corps for young people aged 15-32."),
     settings=SETTINGS, demo=DEMO)
+
+# The reports to the committee (CONTRACT.md section 5), where the plugin manager looks for hooks.
+from municipalities.middelfart.reports import mentorkorps_reports  # noqa: E402,F401

@@ -60,5 +60,6 @@ from plugins.network_recruitment.hooks import (  # noqa: E402,F401
     mentorkorps_referral_decided, mentorkorps_referral_situations, mentorkorps_scoring_criteria,
     mentorkorps_target_group_rules, mentorkorps_template_slot,
 )
+from plugins.network_recruitment.reports import mentorkorps_reports  # noqa: E402,F401
 
 __all__ = ["PLUGIN", "SETTINGS", "domain"]

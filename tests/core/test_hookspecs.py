@@ -202,10 +202,14 @@ def test_mentorkorps_outcome_codes_defaults_are_the_import_codes(tenants):
 # ---- reports --------------------------------------------------------------------------------
 
 def test_mentorkorps_reports_are_gathered_from_enabled_plugins_only(install, tenants):
+    from core.reports.builtin import REPORTS
+
     report = ReportDefinition("test-report", "Test report", compute=lambda tenant, start, end: [])
     install(mentorkorps_reports=lambda tenant: [report])
-    assert flat(hooks_for(tenants.with_plugin).mentorkorps_reports()) == [report]
-    assert flat(hooks_for(tenants.without).mentorkorps_reports()) == []
+    # The plugin's report beside the core's (the defaults answer last).
+    assert flat(hooks_for(tenants.with_plugin).mentorkorps_reports()) == [report, *REPORTS]
+    assert flat(hooks_for(tenants.without).mentorkorps_reports()) == list(REPORTS)
+    assert [r.key for r in REPORTS] == ["recruitment-funnel", "activity", "followups"]
 
 
 # ---- pages ----------------------------------------------------------------------------------
