@@ -125,7 +125,9 @@ def mentorkorps_outcome_codes(tenant):
 
 @hookimpl(trylast=True)
 def mentorkorps_reports(tenant):
-    return []
+    from core.reports.builtin import REPORTS  # the models and services load after the plugin manager
+
+    return list(REPORTS)
 
 
 @hookimpl(trylast=True)
