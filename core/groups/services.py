@@ -223,6 +223,22 @@ def volunteer_meetings(volunteer: Volunteer):
         .order_by(GroupMeeting.on.desc(), GroupMeeting.id.desc())).all()
 
 
+def volunteer_meetings_and_upcoming(volunteer: Volunteer, kind: str, on: date | None = None):
+    """``(history, upcoming)`` in one query: the volunteer's invitations and attendance as
+    :func:`volunteer_meetings` gives them, and the meetings of ``kind`` on ``on`` (default today) or
+    later that the volunteer is not invited to, soonest first."""
+    on = on or volunteers.today()
+    mine = (GroupMeetingParticipant.meeting_id == GroupMeeting.id) & (GroupMeetingParticipant.volunteer_id == volunteer.id)
+    rows = db.session.execute(
+        select(GroupMeeting, GroupMeetingParticipant).outerjoin(GroupMeetingParticipant, mine)
+        .where(GroupMeetingParticipant.id.is_not(None) | ((GroupMeeting.kind == kind) & (GroupMeeting.on >= on)))
+        .order_by(GroupMeeting.on.desc(), GroupMeeting.id.desc())).all()
+    history = [row for row in rows if row[1] is not None]
+    upcoming = sorted((meeting for meeting, participant in rows if participant is None),
+                      key=lambda m: (m.on, m.starts_at or time.min, m.id))
+    return history, upcoming
+
+
 # ---- meetings at a steady rhythm ---------------------------------------------------------------
 
 PLAN_MAX = 12  # meetings planned in one go

@@ -4,7 +4,8 @@ so the request is rolled back and nothing is half-saved."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, format_time, gettext as _
+from babel.lists import format_list
+from flask_babel import format_date, format_decimal, format_time, get_locale, gettext as _
 from sqlalchemy import select
 
 from core.access import members
@@ -12,12 +13,13 @@ from core.audit.reads import no_personal_data, reads
 from core.errors import ServiceError
 from core.extensions import db
 from core.forms import submit
+from core.i18n import translated
 from core.training import services
 from core.fields import ActionForm, form_ids
 from core.training.forms import CourseForm, EnrollForm, SessionForm
 from core.training.models import ENROLLED, WAITING, CourseEnrollment, CourseSession, SessionAttendance
 from core.volunteers import services as volunteers
-from core.volunteers.models import Volunteer, VolunteerStatus
+from core.volunteers.models import Volunteer
 
 bp = Blueprint("training", __name__, url_prefix="/<tenant>/courses", template_folder="templates")
 
@@ -104,14 +106,9 @@ def _render_detail(course, *, session_form=None, enroll_form=None, status=200):
 
 
 def _enrollable(course) -> list[tuple[int, str]]:
-    """Volunteers who have not left and have no place (or waiting-list place) on the course."""
-    on_course = select(CourseEnrollment.volunteer_id).where(
-        CourseEnrollment.course_id == course.id, CourseEnrollment.state.in_([ENROLLED, WAITING]))
-    rows = db.session.execute(
-        select(Volunteer.id, Volunteer.name, Volunteer.status)
-        .where(Volunteer.status != VolunteerStatus.LEFT, Volunteer.id.not_in(on_course))
-        .order_by(Volunteer.name, Volunteer.id)).all()
-    return [(vid, f"{name} ({volunteers.STATUS_LABELS[status]})") for vid, name, status in rows]
+    """The picker's choices: those who still need a course and are not on this one."""
+    labels = translated(volunteers.STATUS_LABELS)
+    return [(v.id, f"{v.name} ({labels[v.status]})") for v in services.enrollable_volunteers(course)]
 
 
 # ---- sessions ----------------------------------------------------------------------------------
@@ -143,11 +140,12 @@ def remove_session(course_id: int, session_id: int):
     course, session = _session_of(course_id, session_id)
     on = session.on
     try:
-        services.remove_session(session)
+        removed = services.remove_session(session)
     except ServiceError as refused:
         flash(str(refused.message), "error")
         return _render_detail(course, status=refused.status)
     flash(_("The session on %(date)s has been removed.", date=_date(on)), "success")
+    flash_waiting_lists_left(removed)
     return redirect(url_for("training.detail", course_id=course.id, _anchor="sessions"))
 
 
@@ -205,6 +203,7 @@ def attendance(course_id: int, session_id: int):
     outcome = submit(form, lambda: services.register_attendance(session, _attendance_from(request.form)))
     if outcome.ok:
         flash(_("Attendance on %(date)s has been saved.", date=_date(session.on)), "success")
+        flash_waiting_lists_left(outcome.result)
         return redirect(url_for("training.detail", course_id=course.id, _anchor="participants"))
     sheet = services.attendance_sheet(session)
     if outcome.error is not None:  # show what was ticked, not what is stored
@@ -232,3 +231,14 @@ def _attendance_from(formdata) -> dict[int, bool]:
 
 def _date(day) -> str:
     return format_date(day, "long")
+
+
+def flash_waiting_lists_left(removed) -> None:
+    """Say whom completing the course took off other courses' waiting lists (one message each)."""
+    by_volunteer: dict[int, list] = {}
+    for enrollment in removed or ():
+        by_volunteer.setdefault(enrollment.volunteer_id, []).append(enrollment)
+    for enrollments in by_volunteer.values():
+        flash(_("%(name)s has completed the course and was taken off the waiting list of %(courses)s.",
+                name=enrollments[0].volunteer.name,
+                courses=format_list([e.course.title for e in enrollments], locale=get_locale())), "info")

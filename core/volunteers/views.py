@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,18 +24,27 @@ from core.extensions import db
 from core.forms import submit
 from core.pagination import page_number
 from core.i18n import translated
+from core.groups import services as groups
 from core.groups.services import MEETING_KIND_LABELS, volunteer_meetings
 from core.training import services as training
 from core.training.models import ENROLLED, WAITING, WITHDRAWN
 from core.volunteers import services
-from core.volunteers.forms import (MentorAccountForm, MentorProfileForm, RecruitmentFilterForm, ScreeningForm,
-                                   StatusForm, VolunteerForm)
+from core.volunteers.forms import (CourseChoiceForm, InfoMeetingForm, MentorAccountForm, MentorProfileForm,
+                                   RecruitmentFilterForm, ScreeningForm, StatusForm, VolunteerForm)
+from core.volunteers.models import VolunteerStatus
 from core.volunteers.recruitment import STAGE_LABELS, STAGES, recruitment_overview
 
 bp = Blueprint("volunteers", __name__, url_prefix="/<tenant>/volunteers", template_folder="templates")
 mentor_bp = Blueprint("mentor", __name__, url_prefix="/<tenant>/me", template_folder="templates")
 
 ENROLLMENT_LABELS = {ENROLLED: _l("Has a place"), WAITING: _l("On the waiting list"), WITHDRAWN: _l("Withdrawn")}
+# Changes that end something: the page asks for confirmation before making them.
+CONFIRMED_CHANGES = {
+    VolunteerStatus.LEFT: _l("Leaving is final: the status can no longer change afterwards, and a volunteer who "
+                             "comes back is registered anew."),
+    VolunteerStatus.PAUSED: _l("While paused, the volunteer cannot be matched with a young person."),
+}
+INFO_MEETING = "info_meeting"
 FORM_FIELDS = tuple(name for name in services.PROFILE_FIELDS if name != "external_id")
 
 
@@ -119,20 +129,75 @@ def _linked_user(volunteer):
     return db.session.get(User, volunteer.user_id)
 
 
-def _volunteer_page(volunteer, *, status_form=None, screening_form=None, account_form=None, code=200):
+def _format_when(day, starts_at=None) -> str:
+    when = format_date(day, "medium")
+    return f"{when}, {format_time(starts_at, 'short', rebase=False)}" if starts_at else when
+
+
+def _meeting_choices(meetings) -> list[tuple[int, str]]:
+    return [(m.id, f"{m.title} ({_format_when(m.on, m.starts_at)})") for m in meetings]
+
+
+def _course_choices(openings) -> list[tuple[int, str]]:
+    choices = []
+    for opening in openings:
+        details = [_("from %(date)s", date=format_date(opening.first_on, "medium")) if opening.first_on
+                   else _("no sessions planned yet")]
+        if opening.free == 0:
+            details.append(_("full: goes on the waiting list"))
+        elif opening.free is not None:
+            details.append(ngettext("%(num)s place left", "%(num)s places left", opening.free))
+        choices.append((opening.course.id, f"{opening.course.title} ({', '.join(details)})"))
+    return choices
+
+
+class NextStep:
+    """What the volunteer's page offers to do next: invite an applicant to one of the upcoming info
+    meetings, and enrol a volunteer who still needs a course (training.needs_course) on one of the
+    open courses. The choices come from the page's two history queries (no query of their own)."""
+
+    def __init__(self, volunteer, courses, openings, upcoming_info_meetings):
+        today = services.today()
+        completed = any(e.completed_on is not None and e.completed_on <= today for e, _sessions in courses)
+        self.invite = volunteer.status == VolunteerStatus.APPLICANT
+        self.enroll = training.needs_course(volunteer, completed)
+        self.meetings = _meeting_choices(upcoming_info_meetings) if self.invite else []
+        self.courses = _course_choices(openings) if self.enroll else []
+        self.current = [e for e, _sessions in courses if e.state in (ENROLLED, WAITING) and e.completed_on is None]
+
+    def __bool__(self):
+        return self.invite or self.enroll
+
+
+def _page_data(volunteer):
+    """The page's history and what it offers next (two queries)."""
+    courses, openings = training.volunteer_courses_and_openings(volunteer)
+    meetings, upcoming = groups.volunteer_meetings_and_upcoming(volunteer, INFO_MEETING)
+    return courses, meetings, NextStep(volunteer, courses, openings, upcoming)
+
+
+def _volunteer_page(volunteer, *, status_form=None, screening_form=None, account_form=None, info_form=None,
+                    course_form=None, confirm=None, code=200):
+    """The volunteer's page. ``confirm`` is the status form of a change that ends something, shown
+    as a question with its consequence before anything changes."""
     transitions = services.allowed_transitions(volunteer)
-    if status_form is None:
-        status_form = StatusForm(formdata=None, transitions=transitions, data={"on": services.today()})
+    if status_form is None:  # nothing chosen: no status, no date
+        status_form = StatusForm(formdata=None, transitions=transitions)
     if screening_form is None:
         screening_form = ScreeningForm(formdata=None, data={"obtained_on": services.today()})
     if account_form is None:
         account_form = MentorAccountForm(formdata=None, data={"email": volunteer.email or ""})
-    courses, meetings = _history(volunteer)
+    courses, meetings, next_step = _page_data(volunteer)
+    if info_form is None:
+        info_form = InfoMeetingForm(formdata=None, choices=next_step.meetings)
+    if course_form is None:
+        course_form = CourseChoiceForm(formdata=None, choices=next_step.courses)
     return render_template(
         "volunteers/show.html", volunteer=volunteer, transitions=transitions, status_form=status_form,
         screening_form=screening_form, account_form=account_form, courses=courses, meetings=meetings,
-        eligibility=services.eligibility(volunteer), valid_until=services.screening_valid_until,
-        linked_user=_linked_user(volunteer), **_labels()), code
+        next_step=next_step, info_form=info_form, course_form=course_form, confirm=confirm,
+        confirmed_changes=CONFIRMED_CHANGES, eligibility=services.eligibility(volunteer),
+        valid_until=services.screening_valid_until, linked_user=_linked_user(volunteer), **_labels()), code
 
 
 @bp.route("/<int:volunteer_id>")
@@ -145,14 +210,59 @@ def show(volunteer_id: int):
 @bp.route("/<int:volunteer_id>/status", methods=["POST"])
 @members("coordinator")
 def change_status(volunteer_id: int):
+    """A status change; one that ends something (CONFIRMED_CHANGES) is first checked by the service
+    and asked about, and made only when the confirmation comes back (``confirmed``)."""
     volunteer = services.get_volunteer(volunteer_id)
     form = StatusForm(transitions=services.allowed_transitions(volunteer))
+    asking = form.status.data in CONFIRMED_CHANGES and form.confirmed.data != "yes"
+    if asking:
+        outcome = submit(form, lambda: services.check_status_change(volunteer, form.status.data, on=form.on.data,
+                                                                    note=form.note.data))
+        if outcome.ok:
+            return _volunteer_page(volunteer, confirm=form)
+        return _volunteer_page(volunteer, status_form=form, code=outcome.status)
     outcome = submit(form, lambda: services.change_status(volunteer, form.status.data, on=form.on.data,
                                                           note=form.note.data))
     if outcome.ok:
         flash(_("The status is now '%(status)s'.", status=services.STATUS_LABELS[volunteer.status]), "success")
         return redirect(url_for("volunteers.show", volunteer_id=volunteer.id))
     return _volunteer_page(volunteer, status_form=form, code=outcome.status)
+
+
+@bp.route("/<int:volunteer_id>/info-meeting", methods=["POST"])
+@members("coordinator")
+def invite_to_info_meeting(volunteer_id: int):
+    """Invite the volunteer to one of the upcoming info meetings the page offered."""
+    volunteer = services.get_volunteer(volunteer_id)
+    _meetings, upcoming = groups.volunteer_meetings_and_upcoming(volunteer, INFO_MEETING)
+    form = InfoMeetingForm(choices=_meeting_choices(upcoming))
+    meeting = next((m for m in upcoming if m.id == form.chosen.data), None)
+    outcome = submit(form, lambda: groups.invite(meeting, [volunteer.id]))
+    if outcome.ok:
+        flash(_("%(name)s is invited to %(meeting)s on %(date)s.", name=volunteer.name, meeting=meeting.title,
+                date=format_date(meeting.on, "long")), "success")
+        return redirect(url_for("volunteers.show", volunteer_id=volunteer.id))
+    return _volunteer_page(volunteer, info_form=form, code=outcome.status)
+
+
+@bp.route("/<int:volunteer_id>/course", methods=["POST"])
+@members("coordinator")
+def enroll_on_course(volunteer_id: int):
+    """Enrol the volunteer on one of the open courses the page offered (a place, or the waiting list
+    when it is full)."""
+    volunteer = services.get_volunteer(volunteer_id)
+    _courses, openings = training.volunteer_courses_and_openings(volunteer)
+    form = CourseChoiceForm(choices=_course_choices(openings))
+    course = next((o.course for o in openings if o.course.id == form.chosen.data), None)
+    outcome = submit(form, lambda: training.enroll(course, volunteer))
+    if outcome.ok:
+        if outcome.result.state == WAITING:
+            flash(_("%(course)s is full: %(name)s is on its waiting list.", course=course.title, name=volunteer.name),
+                  "info")
+        else:
+            flash(_("%(name)s has a place on %(course)s.", name=volunteer.name, course=course.title), "success")
+        return redirect(url_for("volunteers.show", volunteer_id=volunteer.id))
+    return _volunteer_page(volunteer, course_form=form, code=outcome.status)
 
 
 @bp.route("/<int:volunteer_id>/screenings", methods=["POST"])
