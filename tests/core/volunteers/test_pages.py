@@ -254,7 +254,7 @@ def test_the_status_form_offers_only_the_allowed_transitions(coordinator, tenant
     form = page.split('data-testid="status-form"', 1)[1].split("</form>", 1)[0]
     assert 'value="info_meeting"' in form and 'value="in_training"' in form and 'value="left"' in form
     assert 'value="active"' not in form and 'value="approved"' not in form
-    assert f'value="{date.today().isoformat()}"' in form  # the date defaults to today
+    assert f'value="{date.today().isoformat()}"' not in form  # no date is chosen beforehand
 
 
 @pytest.mark.parametrize("kind, obtained_on, field, message", [
@@ -382,7 +382,11 @@ def test_another_tenants_volunteer_is_not_found(coordinator, tenant, other_tenan
 
 def test_status_changes_are_dated_history_rows(coordinator, tenant):
     volunteer_id = new_volunteer(tenant, recruited_on=days_ago(9))
-    change_status(coordinator, volunteer_id, "left", days_ago(2).isoformat(), "Flyttet")
+    response = change_status(coordinator, volunteer_id, "left", days_ago(2).isoformat(), "Flyttet")
+    assert response.status_code == 200 and 'data-testid="status-confirmation"' in text(response)  # asked first
+    post_form(coordinator, f"{BASE}/{volunteer_id}/status", {"status-status": "left", "status-on": days_ago(2).isoformat(),
+                                                            "status-note": "Flyttet", "status-confirmed": "yes"},
+              page=f"{BASE}/{volunteer_id}")
     with as_tenant(tenant):
         rows = db.session.execute(select(VolunteerStatusChange.from_status, VolunteerStatusChange.to_status,
                                          VolunteerStatusChange.on, VolunteerStatusChange.by_user_id)
