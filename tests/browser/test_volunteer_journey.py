@@ -75,6 +75,14 @@ def expect_history(page: Page, steps: list[tuple[date, str]]) -> None:
         expect(rows.nth(number).get_by_role("cell").first).to_have_text(label)
 
 
+def open_section(page: Page, name: str) -> None:
+    """Open one of the volunteer page's accordion sections, which starts closed."""
+    button = page.get_by_role("button", name=name, exact=True)
+    expect(button).to_have_attribute("aria-expanded", "false")
+    button.click()
+    expect(page.get_by_role("region", name=name, exact=True)).to_be_visible()
+
+
 def change_status(page: Page, label: str, on: date):
     form = page.get_by_role("group", name="Change the status")
     form.get_by_label("New status").select_option(label=label)
@@ -157,6 +165,7 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
 
     page.goto(volunteer_url)
     expect_status(page, "Attended info meeting", INFO_MEETING)
+    open_section(page, "Group meetings")
     meetings = page.get_by_role("region", name="Group meetings")
     expect(meetings).to_contain_text(MEETING)
     shot(page, "volunteer-journey-2-info-meeting.png")
@@ -182,7 +191,11 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
     expect(page.get_by_test_id("sessions").get_by_role("rowheader")).to_have_text([medium(d) for d in SESSIONS])
 
     enroll = page.get_by_role("group", name="Enroll a volunteer")
-    enroll.get_by_label("Volunteer").select_option(label=f"{NAME} (Attended info meeting)")
+    # The picker's filter (mentorkorps.js): typing part of the name leaves one entry, which is chosen.
+    enroll.get_by_role("searchbox", name="Find a volunteer").fill("skovgaard")
+    expect(enroll.get_by_role("combobox", name="Volunteer").locator("option:checked")).to_have_text(
+        f"{NAME} (Attended info meeting)")
+    expect(enroll).to_contain_text(re.compile(r"\b1 of \d+ shown"))
     enroll.get_by_role("button", name="Enroll").click()
     flashed(page, f"{NAME} has a place on the course.")
     expect(page.get_by_test_id("places")).to_have_text("1 of 12 taken")
@@ -206,6 +219,7 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
 
     page.goto(volunteer_url)
     expect_status(page, "In training", SESSIONS[0])
+    open_section(page, "Courses")
     expect(page.get_by_role("region", name="Courses")).to_contain_text(
         f"Completed on {medium(SESSIONS[-1])}.")
     eligibility = page.get_by_role("region", name="Cannot be matched yet")
@@ -216,6 +230,7 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
 
     # 4. The børneattest, then approval. A date before the current status began is refused next
     #    to the field, and nothing changes.
+    open_section(page, "Certificates")
     certificate = page.get_by_role("group", name="Register a certificate")
     certificate.get_by_label("Certificate").select_option(label="Child-protection certificate (børneattest)")
     certificate.get_by_label("Obtained on").fill(CERTIFICATE.isoformat())
