@@ -130,7 +130,7 @@ class InfoMeetingForm(OfferedChoiceForm):
 
 class CourseChoiceForm(OfferedChoiceForm):
     chosen = SelectField(_l("Course"), coerce=optional_id, validate_choice=False)
-    refusal = _l("Choose one of the courses open for enrolment.")
+    refusal = _l("Choose one of the courses open for enrollment.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="course", **kwargs)

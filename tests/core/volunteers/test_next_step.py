@@ -291,7 +291,7 @@ def test_only_an_open_course_can_be_chosen(coordinator, volunteer_factory, cours
     value = str(courses[choice].id) if choice in courses else choice
     response = post_form(coordinator, f"{url}/course", {"course-chosen": value}, page=url)
     assert response.status_code == 422
-    assert field_error(text(response), "course-chosen") == "Choose one of the courses open for enrolment."
+    assert field_error(text(response), "course-chosen") == "Choose one of the courses open for enrollment."
     assert db.session.scalar(select(func.count(CourseEnrollment.id)).where(CourseEnrollment.volunteer_id == anna.id)) == 0
 
 
