@@ -7,6 +7,7 @@
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var ink = "#1a1a1a";
   var bar = "#004993";
+  var measure = document.createElement("canvas").getContext("2d");
 
   function rowsOf(figure) {
     var body = document.getElementById(figure.getAttribute("data-table"));
@@ -16,13 +17,45 @@
     });
   }
 
+  // Chart.js gives the labels of a bar chart's axis at most half the chart's width and cuts off a
+  // longer label ("...ikker, end en frivillig social mentor skal deltage i"): break it into lines
+  // that fit instead.
+  function labelWidth(chartWidth) { return Math.max(60, chartWidth / 2 - 24); }
+
+  function wrap(text, width) {
+    measure.font = Chart.defaults.font.size + "px " + Chart.defaults.font.family;
+    var lines = [];
+    String(text).split(/\s+/).forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && measure.measureText(lines[last] + " " + word).width <= width) {
+        lines[last] += " " + word;
+      } else {
+        lines.push(word);
+      }
+    });
+    return lines.length > 1 ? lines : (lines[0] || "");
+  }
+
+  // One bar per row, each tall enough for its label's lines.
+  function barHeight(rows, chartWidth) {
+    var width = labelWidth(chartWidth);
+    return rows.reduce(function (sum, row) {
+      var lines = wrap(row.label, width);
+      return sum + 22 + 14 * (Array.isArray(lines) ? lines.length : 1);
+    }, 60);
+  }
+
   document.querySelectorAll("figure.mk-report-chart").forEach(function (figure) {
     var rows = rowsOf(figure);
     var canvas = figure.querySelector("canvas");
     if (!rows.length || !canvas) { return; }
     var line = figure.getAttribute("data-chart") === "line";
-    // Enough height for one bar per row; a line chart gets a fixed height.
-    figure.style.height = (line ? 260 : Math.max(140, 36 * rows.length + 60)) + "px";
+    function height(width) { return (line ? 260 : Math.max(140, barHeight(rows, width))) + "px"; }
+    figure.style.height = height(figure.clientWidth);
+    var labelTicks = { color: ink, autoSkip: false, callback: function (value) {
+      return wrap(this.getLabelForValue(value), labelWidth(this.chart.width));
+    } };
+    var valueTicks = { color: ink, precision: 0 };
     new Chart(canvas, {
       type: line ? "line" : "bar",
       data: {
@@ -35,10 +68,18 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: reduceMotion ? false : { duration: 300 },
+        // A narrower chart wraps its labels into more lines: give them the height.
+        onResize: function (chart, size) {
+          var wanted = height(size.width);
+          if (!line && figure.style.height !== wanted) { figure.style.height = wanted; }
+        },
         plugins: { legend: { display: false }, tooltip: { enabled: true } },
-        scales: {
-          x: { beginAtZero: true, ticks: { color: ink, precision: 0 } },
-          y: { beginAtZero: true, ticks: { color: ink, precision: 0 } }
+        scales: line ? {
+          x: { ticks: { color: ink } },
+          y: { beginAtZero: true, ticks: valueTicks }
+        } : {
+          x: { beginAtZero: true, ticks: valueTicks },
+          y: { ticks: labelTicks }
         }
       }
     });
