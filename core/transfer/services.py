@@ -33,7 +33,7 @@ from core.matching.models import Match, MatchTransition
 from core.meetings.models import FollowUp, Meeting
 from core.referrals.models import Citizen, Referral
 from core.settings import tenant_setting
-from core.tenancy import current_tenant, tenant_context
+from core.tenancy import current_tenant, tenant_context, utcnow
 from core.transfer.format import NO, SHEETS, YES, column_names
 from core.transfer.problems import Problem
 from core.transfer.reader import CSV_ESCAPED, read_book
@@ -217,6 +217,11 @@ def _bulk_insert(model, rows: list[dict]) -> None:
     NULL rather than leaving its column out, so rows with and without an end date go in one batch
     instead of a statement each time the set of columns changes."""
     statement = insert(model).execution_options(render_nulls=True)
+    # The row's time of writing, once for all rows rather than the column default's call per row.
+    stamp = next((name for name in ("created_at", "at") if name in model.__table__.c), None)
+    if stamp is not None:
+        now = utcnow()
+        rows = [{**row, stamp: now} for row in rows]
     for start in range(0, len(rows), INSERT_CHUNK):
         db.session.execute(statement, rows[start:start + INSERT_CHUNK])
 
