@@ -46,7 +46,7 @@ SECURITY_HEADERS = {
 }
 
 # Endpoints that serve files from the repository (no personal data): the browser may cache them.
-STATIC_ENDPOINTS = frozenset({"static", "dkfds.static"})
+STATIC_ENDPOINTS = frozenset({"static", "dkfds.static", "chartjs.static"})
 
 
 def init_app(app: Flask) -> None:

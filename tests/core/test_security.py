@@ -215,7 +215,8 @@ def test_every_answer_carries_the_security_headers_and_no_store(app, signed_in, 
 
 
 def test_static_files_may_be_cached_but_carry_the_headers(client):
-    for path in ("/static/mentorkorps.js", "/static/mentorkorps.css", "/assets/dkfds/js/dkfds.min.js"):
+    for path in ("/static/mentorkorps.js", "/static/mentorkorps.css", "/assets/dkfds/js/dkfds.min.js",
+                 "/assets/chartjs/chart.umd.min.js", "/static/reports.js"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "no-store" not in response.headers.get("Cache-Control", ""), path
