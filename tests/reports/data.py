@@ -176,8 +176,11 @@ def generate(tenant, seed: int, *, volunteers: int = 320, citizens: int = 300, m
         # ---- young people and their referrals (some come back with a second referral)
         people = [{"name": f"Ung {n}", "birth_date": _day(rng, date(1990, 1, 1), date(2008, 12, 31))}
                   for n in range(citizens)]
-        _insert(Citizen, people)
-        out.citizens = people
+        # Two with one match each and nothing else, so that whether their match counts shows in the
+        # distinct young people.
+        alone = [{"name": f"Ung med ét forløb {n}", "birth_date": date(2001, 5, 5)} for n in range(2)]
+        _insert(Citizen, people + alone)
+        out.citizens = people + alone
         referrals = []
         for person in people:
             for _ in range(1 if rng.random() < 0.85 else 2):
@@ -185,8 +188,11 @@ def generate(tenant, seed: int, *, volunteers: int = 320, citizens: int = 300, m
                 referrals.append({"citizen_id": person["id"], "referred_on": referred, "source": "jobcenter",
                                   "situation": "cash_benefit", "status": "matched", "consent_given_on": referred,
                                   "consent_text_version": "core-1"})
-        _insert(Referral, referrals)
-        out.referrals = referrals
+        own = [{"citizen_id": person["id"], "referred_on": date(2021, 1, 4), "source": "jobcenter",
+                "situation": "cash_benefit", "status": "ended", "consent_given_on": date(2021, 1, 4),
+                "consent_text_version": "core-1"} for person in alone]
+        _insert(Referral, referrals + own)
+        out.referrals = referrals + own
 
         # ---- matches: random, then the hand-placed ones
         mentors = [v for v in rows if rng.random() < 0.6]
@@ -210,6 +216,10 @@ def generate(tenant, seed: int, *, volunteers: int = 320, citizens: int = 300, m
         ]
         mentor_cycle = iter(mentors * 3)
         plan += [(rng.choice(referrals), next(mentor_cycle), s, e) for s, e in edges]
+        # Started the day before the first period (in its first year), and before the fifth period, ended
+        # on the last day that is 6 months before its `to` (31 August 2022 for 28 February 2023).
+        lone_edges = [(P_FROM - d(1), date(2021, 6, 1)), (date(2021, 11, 1), date(2022, 8, 31))]
+        plan += [(referral, next(mentor_cycle), s, e) for referral, (s, e) in zip(own, lone_edges, strict=True)]
         # One mentor with overlapping, nested and touching matches (the active-mentor days merge them).
         busy = mentors[0]
         plan += [(rng.choice(referrals), busy, s, e) for s, e in (
@@ -239,12 +249,13 @@ def generate(tenant, seed: int, *, volunteers: int = 320, citizens: int = 300, m
                 meeting_rows.append({"match_id": match["id"],
                                      "held_on": match["started_on"] + timedelta(days=rng.randint(0, span)),
                                      "minutes": 60})
-        by_edge = {(m["started_on"], m["ended_on"]): m for m in match_rows[-len(edges) - 5:]}
+        by_edge = {(m["started_on"], m["ended_on"]): m for m in match_rows[-len(edges) - len(lone_edges) - 5:]}
         for key, days in (((date(2022, 3, 1), date(2022, 8, 31)), (0, 30, 60)),  # eligible on 28 Feb 2023
                           ((date(2022, 2, 1), date(2022, 8, 31)), (1, 40, 80)),  # eligible, no follow-up
                           ((date(2022, 4, 1), date(2022, 8, 30)), (2, 3, 4)),
                           ((date(2022, 3, 3), date(2022, 9, 1)), (5, 6, 7)),
-                          ((P_FROM, None), (0, 1)), ((P_TO - d(50), P_TO), (0, 50, 50))):
+                          ((P_FROM, None), (0, 1)), ((P_TO - d(50), P_TO), (0, 50, 50)),
+                          (lone_edges[0], (1, 2, 3)), (lone_edges[1], (10, 20, 30))):
             match = by_edge[key]
             meeting_rows += [{"match_id": match["id"], "held_on": key[0] + timedelta(days=n), "minutes": 45} for n in days]
         _insert(Meeting, meeting_rows)
