@@ -15,7 +15,6 @@ of adding a copy.
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from flask_babel import lazy_ngettext
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 
 from core import clock
 from core.audit import services as audit
@@ -595,8 +594,3 @@ def write_workbook(book: dict[str, list[tuple]], target) -> None:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
 
-
-def workbook_bytes(book: dict[str, list[tuple]]) -> bytes:
-    buffer = io.BytesIO()
-    write_workbook(book, buffer)
-    return buffer.getvalue()
