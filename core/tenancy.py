@@ -522,8 +522,10 @@ def _rolled_back_to_savepoint(conn, name, context):
     conn.info[_RLS_STATE] = ("unknown",)  # a savepoint's rollback undoes settings made inside it
 
 
-_POLICY = ("(tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer "
-           "OR current_setting('app.unscoped', true) = 'on')")
+# The settings are read in scalar subqueries, so PostgreSQL evaluates them once per statement (an
+# initPlan) rather than once per row (migration 0009).
+RLS_POLICY = ("(tenant_id = (SELECT NULLIF(current_setting('app.tenant_id', true), '')::integer) "
+              "OR (SELECT current_setting('app.unscoped', true)) = 'on')")
 
 
 def rls_enable_statements(table: str) -> list[str]:
@@ -532,7 +534,7 @@ def rls_enable_statements(table: str) -> list[str]:
     tenant table gets them in the migration that creates it."""
     return [f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
             f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
-            f'CREATE POLICY tenant_isolation ON "{table}" USING {_POLICY} WITH CHECK {_POLICY}']
+            f'CREATE POLICY tenant_isolation ON "{table}" USING {RLS_POLICY} WITH CHECK {RLS_POLICY}']
 
 
 def rls_disable_statements(table: str) -> list[str]:

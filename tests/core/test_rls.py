@@ -122,3 +122,18 @@ def test_every_tenant_table_is_under_forced_row_level_security(db):
     owner, bypass = db.session.execute(text(
         "SELECT r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user")).one()
     assert (owner, bypass) == (False, False), "the application's role must not bypass row-level security"
+
+
+def test_the_policy_reads_the_tenant_setting_once_per_statement(db, two_tenants):
+    """Migration 0009: the settings sit in scalar subqueries, which PostgreSQL runs once per
+    statement (an InitPlan), instead of calling current_setting() again for every row it reads."""
+    a, _, _, _ = two_tenants
+    policies = dict(_raw(db, "SELECT tablename, qual FROM pg_policies WHERE policyname = 'tenant_isolation'"))
+    assert {table.name for table in _tenant_tables()} <= set(policies)
+    for table, qual in policies.items():
+        assert "SELECT (NULLIF(current_setting('app.tenant_id'" in qual, (table, qual)
+    with tenant_context(a):
+        db.session.scalar(select(func.count()).select_from(Volunteer))
+        plan = "\n".join(line for (line,) in _raw(db, "EXPLAIN SELECT count(*) FROM volunteer"))
+    db.session.rollback()
+    assert "InitPlan" in plan, plan
