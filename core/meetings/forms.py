@@ -32,6 +32,6 @@ class FollowUpForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from core.meetings.services import FOLLOWUP_LABELS
+        from core.meetings.models import FOLLOWUP_LABELS
 
         self.status.choices = [("", _l("Choose"))] + list(FOLLOWUP_LABELS.items())

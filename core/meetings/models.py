@@ -8,11 +8,20 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, ForeignKeyConstraint, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from flask_babel import lazy_gettext as _l
+
 from core.extensions import db
 from core.tenancy import TenantScoped, utcnow
 
 MEETING_PLACES = ("cafe", "walk", "cooking", "online", "other")
 FOLLOWUP_STATUSES = ("education", "job", "internship", "benefits", "unknown")
+FOLLOWUP_LABELS = {
+    "education": _l("In education"),
+    "job": _l("In a job"),
+    "internship": _l("Internship"),
+    "benefits": _l("On benefits"),
+    "unknown": _l("Unknown"),
+}
 
 
 class Meeting(TenantScoped, db.Model):

@@ -18,7 +18,7 @@ from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
 from core.hooks import current_hooks
 from core.matching.models import Match
-from core.meetings.models import FOLLOWUP_STATUSES, MEETING_PLACES, FollowUp, Meeting
+from core.meetings.models import FOLLOWUP_LABELS, FOLLOWUP_STATUSES, MEETING_PLACES, FollowUp, Meeting  # noqa: F401  (FOLLOWUP_LABELS: the labels live beside the codes)
 
 MAX_MINUTES = 600
 NOTE_LIMIT = 1000
@@ -28,13 +28,6 @@ PLACE_LABELS = {
     "cooking": _l("Cooking"),
     "online": _l("Online"),
     "other": _l("Other"),
-}
-FOLLOWUP_LABELS = {
-    "education": _l("In education"),
-    "job": _l("In a job"),
-    "internship": _l("Internship"),
-    "benefits": _l("On benefits"),
-    "unknown": _l("Unknown"),
 }
 
 

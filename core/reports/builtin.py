@@ -22,8 +22,7 @@ from core.extensions import db
 from core.groups.models import GroupMeeting, GroupMeetingParticipant
 from core.hooks.types import ReportDefinition, ReportRow, ReportSection
 from core.matching.models import Match
-from core.meetings.models import FOLLOWUP_STATUSES, FollowUp, Meeting
-from core.meetings.services import FOLLOWUP_LABELS
+from core.meetings.models import FOLLOWUP_LABELS, FOLLOWUP_STATUSES, FollowUp, Meeting
 from core.reports.rules import months_of, share, year_month
 from core.training.models import CourseEnrollment
 from core.volunteers.models import Volunteer, VolunteerStatus, VolunteerStatusChange
