@@ -15,8 +15,8 @@ measured in the same run (CONTRACT.md section 6). Run alone with ``python -m ben
    head and, when ``DATABASE_URL`` is set, that database as well — in a PostgreSQL schema of the run's
    own (``bench_reports_<pid>``, created, migrated to head and dropped again), so that the
    municipalities' slugs are free whatever the database holds and nothing else is touched. On
-   PostgreSQL the tables are analysed after loading (autovacuum would do so); SQLite is measured as
-   the app runs it (the app never runs ``ANALYZE``).
+   PostgreSQL the tables are vacuumed and analysed after loading, as autovacuum leaves them after bulk
+   inserts; SQLite is measured as the app runs it (the app never runs ``ANALYZE``).
 3. Measures every report each tenant lists (``core.reports.services.tenant_reports()``) through
    ``run_report(key, from, to)`` — what the API and the page call — for one year (2025) and for the
    whole ten years, each call in a transaction of its own inside a GET request context (as a request
@@ -442,7 +442,7 @@ def measure(database_url: str, meetings: int, repeat: int, history: History | No
     """Generate the history in three tenants of ``database_url`` (migrated to head here) and measure
     every report of each; returns this database's figures."""
     from flask_migrate import upgrade
-    from sqlalchemy import func, select, text
+    from sqlalchemy import func, select
 
     from core.extensions import db
     from core.meetings.models import Meeting
@@ -467,10 +467,12 @@ def measure(database_url: str, meetings: int, repeat: int, history: History | No
                 db.session.commit()
         inserted = time.perf_counter() - started
         if dialect == "postgresql":
-            with unscoped():  # the planner's statistics over every tenant's rows, as autovacuum keeps them
-                for table in db.metadata.sorted_tables:
-                    db.session.execute(text(f'ANALYZE "{table.name}"'))
             db.session.commit()
+            # The state autovacuum keeps a table in after bulk inserts: the planner's statistics, and the
+            # visibility map that lets an index-only scan skip the table. VACUUM runs outside a transaction.
+            with unscoped(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                for table in db.metadata.sorted_tables:
+                    connection.exec_driver_sql(f'VACUUM ANALYZE "{table.name}"')
         db.session.remove()
 
         measured, baselines = [], {}

@@ -29,7 +29,9 @@ class Meeting(TenantScoped, db.Model):
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "match_id"], ["mentor_match.tenant_id", "mentor_match.id"], ondelete="CASCADE"),
         Index("ix_meeting_tenant_match_held", "tenant_id", "match_id", "held_on"),
-        Index("ix_meeting_tenant_held", "tenant_id", "held_on"),  # a period's meetings (reports; migration 0008)
+        # A period's meetings (reports), and with match_id and minutes, scans of a tenant's meetings that
+        # SQLite sends through it read the index alone (migrations 0008, 0010).
+        Index("ix_meeting_tenant_held", "tenant_id", "held_on", "match_id", "minutes"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     match_id: Mapped[int] = mapped_column()
