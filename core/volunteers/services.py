@@ -8,7 +8,7 @@ from datetime import date
 from flask import g, has_request_context
 from flask_babel import LazyString, format_date, lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from core.tenancy import current_tenant
 from core.audit import services as audit
@@ -414,7 +414,65 @@ def _latest_screenings(volunteer_ids: list[int]) -> dict[int, date]:
 
 # ---- lists ---------------------------------------------------------------------------------------
 
-def volunteer_query(search: str | None = None, status: str | None = None, channel: str | None = None):
+# The volunteer list's columns that sort (the page's ``?sort=``, "-" first for descending); anything
+# else sorts by name. Status follows the lifecycle and the channel its label in the reader's
+# language, as the page shows them, not the stored codes' alphabet.
+LIST_SORTS = ("name", "status", "channel", "age", "capacity", "recruited_on")
+DEFAULT_LIST_SORT = "name"
+
+
+@dataclass(frozen=True)
+class ListSort:
+    key: str = DEFAULT_LIST_SORT
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, value: str | None) -> "ListSort":
+        """The sort a ``?sort=`` value asks for: ``"recruited_on"``, ``"-recruited_on"``; an
+        unknown key sorts by name, ascending."""
+        value = (value or "").strip()
+        key = value.removeprefix("-")
+        if key not in LIST_SORTS:
+            return cls()
+        return cls(key, value.startswith("-"))
+
+    @property
+    def value(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+    @property
+    def is_default(self) -> bool:
+        return self == ListSort()
+
+
+def _list_order(sort: ListSort) -> list:
+    descending = sort.descending
+    missing = None  # a column that may be empty: empty values go last, whichever the direction
+    if sort.key == "status":
+        position = {code: n for n, code in enumerate(S)}
+        column = case(position, value=Volunteer.status, else_=len(position))
+    elif sort.key == "channel":
+        labels = {code: str(label).casefold() for code, label in recruitment_channels().items()}
+        position = {code: n for n, code in enumerate(sorted(labels, key=lambda code: (labels[code], code)))}
+        # A code no plugin names any more is shown as it is, after the named ones.
+        column = case(position, value=Volunteer.recruitment_channel, else_=len(position)) if position else \
+            Volunteer.recruitment_channel
+        missing = Volunteer.recruitment_channel
+    elif sort.key == "age":  # the older, the earlier the birth date
+        column, missing, descending = Volunteer.birth_date, Volunteer.birth_date, not descending
+    else:
+        column = getattr(Volunteer, sort.key)
+    order = [] if missing is None else [missing.is_(None)]
+    order.append(column.desc() if descending else column.asc())
+    if sort.key != "name":
+        order.append(Volunteer.name)
+    # The id last, so a row is on exactly one page; by name, descending is ascending reversed.
+    order.append(Volunteer.id.desc() if sort.key == "name" and sort.descending else Volunteer.id)
+    return order
+
+
+def volunteer_query(search: str | None = None, status: str | None = None, channel: str | None = None,
+                    sort: ListSort | None = None):
     stmt = select(Volunteer)
     if search:
         like = f"%{search.strip().lower()}%"
@@ -423,12 +481,13 @@ def volunteer_query(search: str | None = None, status: str | None = None, channe
         stmt = stmt.where(Volunteer.status == status)
     if channel:
         stmt = stmt.where(Volunteer.recruitment_channel == channel)
-    return stmt.order_by(Volunteer.name, Volunteer.id)
+    return stmt.order_by(*_list_order(sort or ListSort()))
 
 
-def list_volunteers(*, search=None, status=None, channel=None, page=1, per_page=50):
-    """One page of volunteers (two queries: the count and the page)."""
-    stmt = volunteer_query(search, status, channel)
+def list_volunteers(*, search=None, status=None, channel=None, sort: ListSort | None = None, page=1, per_page=50):
+    """One page of volunteers (two queries: the count and the page), sorted by ``sort`` (by name
+    when none is given)."""
+    stmt = volunteer_query(search, status, channel, sort)
     # Counted on the entity's own column, not over a subquery of the select: a statement whose only
     # entity hides in a subquery passes the tenant filter of core.tenancy unscoped, and would count
     # every municipality's volunteers.

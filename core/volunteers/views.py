@@ -67,17 +67,21 @@ def _labels():
 
 @bp.route("/")
 @members("coordinator")
-@reads("volunteer", action=LIST, criteria=("status", "channel", "page"), search=("q",))
+@reads("volunteer", action=LIST, criteria=("status", "channel", "sort", "page"), search=("q",))
 def index():
     search = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
     status = status if status in services.STATUS_LABELS else ""
     channel = request.args.get("channel", "")[:40]
-    page = services.list_volunteers(search=search or None, status=status or None, channel=channel or None,
+    sort = services.ListSort.parse(request.args.get("sort"))
+    page = services.list_volunteers(search=search or None, status=status or None, channel=channel or None, sort=sort,
                                     page=page_number(request.args), per_page=current_app.config["PAGE_SIZE"])
     filters = {key: value for key, value in (("q", search), ("status", status), ("channel", channel)) if value}
+    # The pager keeps the filters and the sort; a column's sort link keeps the filters and starts
+    # again at page 1; the filter form keeps the sort.
+    kept = {**filters, "sort": sort.value} if not sort.is_default else filters
     return render_template("volunteers/index.html", page=page, search=search, status=status, channel=channel,
-                           filters=filters, **_labels())
+                           filters=filters, kept=kept, sort=sort, **_labels())
 
 
 # ---- create and edit ---------------------------------------------------------------------------
