@@ -208,7 +208,9 @@ def attendance(meeting_id: int):
     outcome = submit(form, lambda: services.register_attendance(meeting, _attendance_from(request.form)))
     if outcome.ok:
         flash(_("Attendance on %(date)s has been saved.", date=format_date(meeting.on, "long")), "success")
-        return redirect(url_for("groups.detail", meeting_id=meeting.id, _anchor="participants"))
+        # To the top of the meeting's page, where the confirmation and the counts are: on a phone,
+        # a jump to the participants would leave the confirmation off screen.
+        return redirect(url_for("groups.detail", meeting_id=meeting.id))
     participants = services.participants(meeting)
     sheet = [(v, p.attended) for p, v in participants]
     walk_ins = set()

@@ -204,7 +204,9 @@ def attendance(course_id: int, session_id: int):
     if outcome.ok:
         flash(_("Attendance on %(date)s has been saved.", date=_date(session.on)), "success")
         flash_waiting_lists_left(outcome.result)
-        return redirect(url_for("training.detail", course_id=course.id, _anchor="participants"))
+        # To the top of the course page, where the confirmations are: on a phone, a jump to the
+        # participants would leave them off screen.
+        return redirect(url_for("training.detail", course_id=course.id))
     sheet = services.attendance_sheet(session)
     if outcome.error is not None:  # show what was ticked, not what is stored
         ticked = set(form_ids(request.form.getlist("came")))

@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from playwright.sync_api import Page, expect
 
 from core.demo import DEMO_PASSWORD
@@ -101,7 +102,9 @@ def test_attendance_on_a_phone_completes_the_course(page: Page, live_server, run
 
     # The first evening: three of the four came.
     register(page, 0, ["Asta Abildgaard", "Bjarke Brandt", "Cecilie Clausen"], "course-attendance-360-first.png")
-    expect(page).to_have_url(re.compile(rf"/middelfart/courses/{course_id}#participants$"))
+    # Back at the top of the course page: the confirmation is on the phone's screen, not above it.
+    expect(page).to_have_url(re.compile(rf"/middelfart/courses/{course_id}$"))
+    expect(page.get_by_role("status").filter(has_text="has been saved")).to_be_in_viewport()
     # Not completed yet: one session is still to be registered.
     expect(page.get_by_test_id("completed-count")).to_have_text("0")
 
@@ -109,7 +112,7 @@ def test_attendance_on_a_phone_completes_the_course(page: Page, live_server, run
     register(page, 1, ["Asta Abildgaard", "Bjarke Brandt"], "course-attendance-360-second.png")
 
     participants = page.get_by_test_id("participants")
-    last = dates[1].strftime("%b %-d, %Y")
+    last = format_date(dates[1], "medium", locale="en_GB")  # English is written day first
     for name in ("Asta Abildgaard", "Bjarke Brandt"):
         row = participants.get_by_role("row").filter(has=page.get_by_role("rowheader", name=name, exact=True))
         expect(row.get_by_test_id("completed")).to_have_text(last)

@@ -190,7 +190,7 @@ def test_attendance_page_registers_who_came_and_the_course_page_shows_completion
         assert f'<label class="form-label" for="came-{bo.id}">' in page
         data = {"shown": [str(anna.id), str(bo.id)], "came": [str(p.id) for p in came]}
         response = post_form(coordinator, url, data)
-        assert response.status_code == 302 and response.location.endswith(f"/middelfart/courses/{course.id}#participants")
+        assert response.status_code == 302 and response.location.endswith(f"/middelfart/courses/{course.id}")
 
     registered = dict(db.session.execute(select(SessionAttendance.volunteer_id, SessionAttendance.attended)
                                          .where(SessionAttendance.session_id == second.id)).all())
