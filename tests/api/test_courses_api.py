@@ -12,6 +12,10 @@ from tests.conftest import api_token
 BASE = "/api/v1/middelfart/courses"
 VOLUNTEERS = "/api/v1/middelfart/volunteers"
 TODAY = date.today()
+MAX_PARTICIPANTS = ("The maximum must be between 1 and %(max)s. Enter a number in that range, or leave the field empty "
+                    "for no limit.")
+SESSION_HOURS = ("A session lasts between half an hour and %(max)s hours. Enter the length in hours, for example 3 or "
+                 "2.5.")
 
 
 def days_ago(n: int) -> str:
@@ -113,7 +117,7 @@ def test_enrolment_waiting_list_and_withdrawal(client, headers):
     assert enroll(client, headers, course["id"], third).get_json()["state"] == "waiting"
 
     body = assert_contract_error(enroll(client, headers, course["id"], first), 409, {"volunteer_id"})
-    assert body["errors"]["volunteer_id"] == [translated("en", "The volunteer is already on this course.")]
+    assert body["errors"]["volunteer_id"] == [translated("en", "The volunteer is already on this course or its waiting list. Choose another volunteer.")]
 
     response = client.delete(f"{BASE}/{course['id']}/enrollments/{first}", headers=headers)
     assert response.status_code == 200, response.get_json()
@@ -174,7 +178,7 @@ def test_attendance_is_refused_for_strangers_the_future_and_repeated_volunteers(
 
     body = assert_contract_error(attendance(client, headers, course["id"], past["id"], [(member, True), (stranger, True)]),
                                  422, {"attendance"})
-    assert body["errors"]["attendance"] == [translated("en", "Only volunteers with a place on the course can be registered.")]
+    assert body["errors"]["attendance"] == [translated("en", "Someone on the list no longer has a place on the course. Reload the page and register again.")]
     assert_contract_error(attendance(client, headers, course["id"], future["id"], [(member, True)]), 409, {"attendance"})
     body = assert_contract_error(attendance(client, headers, course["id"], past["id"], [(member, True), (member, False)]),
                                  422, {"attendance"})
@@ -194,11 +198,11 @@ def test_attendance_is_refused_for_strangers_the_future_and_repeated_volunteers(
 def test_invalid_courses_are_refused_per_field(client, headers, tenant, locale):
     lang = {**headers, "Accept-Language": locale}
     cases = [
-        ({"title": "Kursus", "max_participants": 999}, "max_participants", translated(locale, "Must be between 1 and %(max)s.", max=500)),
-        ({"title": "Kursus", "max_participants": 0}, "max_participants", translated(locale, "Must be between 1 and %(max)s.", max=500)),
+        ({"title": "Kursus", "max_participants": 999}, "max_participants", translated(locale, MAX_PARTICIPANTS, max=500)),
+        ({"title": "Kursus", "max_participants": 0}, "max_participants", translated(locale, MAX_PARTICIPANTS, max=500)),
         ({"title": "Kursus", "max_participants": "ti"}, "max_participants", translated(locale, "Not a valid integer.")),
         ({"title": "x" * 121}, "title", translated_braces(locale, "Longer than maximum length {max}.", max=120)),
-        ({"title": "   "}, "title", translated(locale, "The title is required.")),
+        ({"title": "   "}, "title", translated(locale, "The title is missing. Write the course's title.")),
         ({}, "title", translated(locale, "Missing data for required field.")),
         ({"title": "Kursus", "price": 100}, "price", translated(locale, "Unknown field.")),
     ]
@@ -214,10 +218,11 @@ def test_invalid_sessions_are_refused_per_field(client, headers, tenant, locale)
     lang = {**headers, "Accept-Language": locale}
     url = f"{BASE}/{course['id']}/sessions"
     cases = [
-        ({"on": days_ago(1), "hours": 20}, "hours", translated(locale, "A session lasts between half an hour and %(max)s hours.", max=12)),
-        ({"on": days_ago(1), "hours": 0}, "hours", translated(locale, "A session lasts between half an hour and %(max)s hours.", max=12)),
+        ({"on": days_ago(1), "hours": 20}, "hours", translated(locale, SESSION_HOURS, max=12)),
+        ({"on": days_ago(1), "hours": 0}, "hours", translated(locale, SESSION_HOURS, max=12)),
         ({"on": days_ago(1), "hours": "tre"}, "hours", translated(locale, "Not a valid number.")),
-        ({"on": "1999-12-31", "hours": 3}, "on", translated(locale, "The date is not plausible.")),
+        ({"on": "1999-12-31", "hours": 3}, "on", translated(locale, "The date must be in the years %(first)s to %(last)s. Check the year.",
+                                                             first=2000, last=TODAY.year + 5)),
         ({"on": "2026-13-01", "hours": 3}, "on", translated(locale, "Not a valid date.")),
         ({"hours": 3}, "on", translated(locale, "Missing data for required field.")),
         ({"on": days_ago(1), "hours": 3, "starts_at": "25:00"}, "starts_at", translated(locale, "Not a valid time.")),
@@ -244,7 +249,7 @@ def test_messages_in_danish(client, headers):
     response = client.post(BASE, json={"title": "Kursus", "max_participants": 999}, headers=danish(headers))
     body = assert_contract_error(response, 422, {"max_participants"})
     assert body["message"] == translated("da", "The form has errors.")
-    assert body["errors"]["max_participants"] == [translated("da", "Must be between 1 and %(max)s.", max=500)]
+    assert body["errors"]["max_participants"] == [translated("da", MAX_PARTICIPANTS, max=500)]
 
 
 # ---- who may do what -------------------------------------------------------------------------

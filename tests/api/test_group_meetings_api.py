@@ -135,7 +135,8 @@ def test_a_volunteer_who_left_cannot_be_invited(client, headers, tenant):
     assert client.post(f"{VOLUNTEERS}/{gone}/status", json={"to_status": "left"}, headers=headers).status_code == 201
     body = assert_contract_error(client.post(f"{BASE}/{meeting['id']}/invitations", json={"volunteer_ids": [gone]},
                                              headers=headers), 422, {"volunteer_ids"})
-    assert body["errors"]["volunteer_ids"] == [translated("en", "A volunteer who has left cannot be invited.")]
+    assert body["errors"]["volunteer_ids"] == [translated("en", "%(names)s has left the corps and cannot be invited. Untick "
+                                                             "them and invite again.", names="Anders And")]
     assert count_rows(tenant, GroupMeetingParticipant) == 0
 
 
@@ -148,13 +149,15 @@ def test_invalid_meetings_are_refused_per_field(client, headers, tenant, locale)
     valid = {"kind": "supervision", "title": "Supervision", "on": day(-1)}
     cases = [
         ({**valid, "kind": "party"}, "kind", translated_braces(locale, "Must be one of: {choices}.", choices=kinds)),
-        ({**valid, "hours": 30}, "hours", translated(locale, "A meeting lasts between half an hour and %(max)s hours.", max=24)),
+        ({**valid, "hours": 30}, "hours", translated(locale, "A meeting lasts between half an hour and %(max)s hours. Enter the length in "
+                                                       "hours, for example 2 or 1.5.", max=24)),
         ({**valid, "hours": "to"}, "hours", translated(locale, "Not a valid number.")),
-        ({**valid, "on": "1990-01-01"}, "on", translated(locale, "The date is not plausible.")),
+        ({**valid, "on": "1990-01-01"}, "on", translated(locale, "The date must be in the years %(first)s to %(last)s. Check "
+                                                                "the year.", first=2000, last=TODAY.year + 5)),
         ({**valid, "on": "i går"}, "on", translated(locale, "Not a valid date.")),
         ({**valid, "title": "x" * 121}, "title", translated_braces(locale, "Longer than maximum length {max}.", max=120)),
-        ({**valid, "title": " "}, "title", translated(locale, "The title is required.")),
-        ({**valid, "group_id": 12345}, "group_id", translated(locale, "The group was not found.")),
+        ({**valid, "title": " "}, "title", translated(locale, "The title is missing. Write the meeting's title.")),
+        ({**valid, "group_id": 12345}, "group_id", translated(locale, "The chosen group was not found. Reload the page and choose again.")),
         ({**valid, "group_id": "one"}, "group_id", translated(locale, "Not a valid integer.")),
         ({**valid, "catering": True}, "catering", translated(locale, "Unknown field.")),
         ({"title": "Supervision", "on": day(-1)}, "kind", translated(locale, "Missing data for required field.")),

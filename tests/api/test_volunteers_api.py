@@ -5,7 +5,9 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 
+from core.i18n import WRITTEN_AS
 from core.volunteers.models import Screening, Volunteer, VolunteerStatusChange
 from core.volunteers.services import add_months
 from tests.api.conftest import (assert_contract_error, count_rows, danish, translated, translated_braces,
@@ -14,6 +16,8 @@ from tests.conftest import api_token
 
 BASE = "/api/v1/middelfart/volunteers"
 TODAY = date.today()
+CAPACITY = ("The number of young people must be between 0 and %(max)s. Enter a number in that range, or leave the field "
+            "empty for the municipality's default.")
 
 PROFILE = {
     "name": "Birgitte Nielsen",
@@ -122,7 +126,8 @@ def test_status_lifecycle_and_history(client, headers):
     # A transition the lifecycle does not allow: 409, with the reason on the field.
     body = assert_contract_error(client.post(f"{url}/status", json={"to_status": "active"}, headers=headers), 409,
                                  {"to_status"})  # named after the request's field
-    assert body["errors"]["to_status"] == [translated("en", "A volunteer cannot go from %(from)s to %(to)s.",
+    assert body["errors"]["to_status"] == [translated("en", "A volunteer cannot go from %(from)s to %(to)s. Choose one "
+                                                         "of the statuses offered.",
                                                    **{"from": "Attended info meeting", "to": "Active mentor"})]
     # Dates in the wrong order: before the current status began.
     body = assert_contract_error(client.post(f"{url}/status", json={"to_status": "in_training",
@@ -242,20 +247,28 @@ def test_invalid_shape_is_refused_by_the_schema(client, headers, tenant, locale,
 
 @pytest.mark.parametrize("locale", ["en", "da"])
 @pytest.mark.parametrize("body, field, msgid, variables", [
-    ({"capacity": 999}, "capacity", "The number of young people must be between 0 and %(max)s.", {"max": 10}),
-    ({"capacity": -1}, "capacity", "The number of young people must be between 0 and %(max)s.", {"max": 10}),
-    ({"birth_date": years_ago(17).isoformat()}, "birth_date", "A volunteer mentor must be at least %(age)s years old.",
-     {"age": 18}),
-    ({"birth_date": "1800-01-01"}, "birth_date", "The birth date is not plausible.", {}),
+    ({"capacity": 999}, "capacity", CAPACITY, {"max": 10}),
+    ({"capacity": -1}, "capacity", CAPACITY, {"max": 10}),
+    ({"birth_date": years_ago(17).isoformat()}, "birth_date", "By this birth date the volunteer is %(years)s; a mentor "
+     "must be at least %(age)s. Check the year, and write the date as dd/mm/yyyy.", {"years": 17, "age": 18}),
+    ({"birth_date": "1800-01-01"}, "birth_date", "The birth date is more than %(years)s years ago. Check the year, and "
+     "write the date as dd/mm/yyyy.", {"years": 100}),
+    ({"birth_date": (TODAY + timedelta(days=1)).isoformat()}, "birth_date",
+     "The birth date is in the future. Check the year, and write the date as dd/mm/yyyy.", {}),
     ({"birth_date": "1980-05-01", "recruited_on": "1979-01-01"}, "recruited_on",
-     "The first contact cannot be before the birth date.", {}),
-    ({"recruited_on": (TODAY + timedelta(days=1)).isoformat()}, "recruited_on", "The date cannot be in the future.", {}),
-    ({"recruitment_channel": "carrier_pigeon"}, "recruitment_channel", "Unknown code: %(code)s", {"code": "carrier_pigeon"}),
-    ({"email": "not an address"}, "email", "Enter a valid e-mail address.", {}),
+     "The first contact is before the birth date (%(date)s). Check both dates.", {"date": date(1980, 5, 1)}),
+    ({"recruited_on": (TODAY + timedelta(days=1)).isoformat()}, "recruited_on",
+     "The date is in the future. Enter today's date or an earlier one.", {}),
+    ({"recruitment_channel": "carrier_pigeon"}, "recruitment_channel",
+     "\"%(code)s\" is not one of the choices. Choose one from the list.", {"code": "carrier_pigeon"}),
+    ({"email": "not an address"}, "email", "The e-mail address is not valid. Write it as name@example.dk, with no spaces.", {}),
 ])
 def test_invalid_values_are_refused_by_the_service(client, headers, tenant, locale, body, field, msgid, variables):
     response = client.post(BASE, json={"name": "Anders And", **body}, headers={**headers, "Accept-Language": locale})
     body = assert_contract_error(response, 422, {field})
+    # A date inside a message is written as the language writes dates (English: day first, en_GB).
+    variables = {k: format_date(v, "medium", locale=WRITTEN_AS.get(locale, locale)) if isinstance(v, date) else v
+                 for k, v in variables.items()}
     assert body["errors"][field] == [translated(locale, msgid, **variables)]
     assert body["message"] == translated(locale, "The form has errors.")
     assert count_rows(tenant, Volunteer) == 0

@@ -31,11 +31,11 @@ ACTIVE = TODAY - timedelta(days=3)
 
 
 def medium(day: date) -> str:
-    return format_date(day, "medium", locale="en")  # "Mar 3, 2026"
+    return format_date(day, "medium", locale="en_GB")  # "3 Mar 2026": English is written day first
 
 
 def short(day: date) -> str:
-    return format_date(day, "short", locale="en")  # "3/3/26"
+    return format_date(day, "short", locale="en_GB")  # "03/03/2026"
 
 
 def shot(page: Page, name: str) -> None:
@@ -104,7 +104,7 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
     contact.get_by_label("Phone").fill("20 30 40 50")
     contact.get_by_label("Postcode").fill("5500")
     about = page.get_by_role("group", name="About the volunteer")
-    about.get_by_label("Gender").select_option(label="Woman")
+    about.get_by_label("Gender").select_option(label="Female")
     about.get_by_label("Birth date").fill("1968-04-12")
     about.get_by_label("Languages").fill("dansk, engelsk")
     about.get_by_label("Interests").fill("natur og vandreture, madlavning")
@@ -130,7 +130,8 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
     expect(eligibility.get_by_role("listitem")).to_have_text([
         "The status is 'Applicant'; only approved and active mentors can be matched.",
         "Has not completed the course.",
-        "No criminal-record certificate (børneattest) is registered.",
+        "No certificate is registered: register a child-protection certificate (børneattest) or a criminal-record "
+        "certificate (straffeattest).",
     ])
     expect_history(page, [(FIRST_CONTACT, "Applicant")])
     shot(page, "volunteer-journey-1-applicant.png")
@@ -158,7 +159,7 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
     walk_in.check()
     expect(walk_in).to_be_checked()
     page.get_by_role("button", name="Save attendance").click()
-    flashed(page, f"Attendance on {format_date(INFO_MEETING, 'long', locale='en')} has been saved.")
+    flashed(page, f"Attendance on {format_date(INFO_MEETING, 'long', locale='en_GB')} has been saved.")
     row = page.get_by_role("table").get_by_role("row").filter(has=page.get_by_role("rowheader", name=NAME, exact=True))
     expect(row.get_by_role("cell")).to_have_text(["Attended info meeting", "Came without an invitation", "Yes"])
     expect(page.get_by_test_id("came-count")).to_have_text("1")
@@ -187,7 +188,7 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
         new_session.get_by_label("Starts at").fill("18:30")
         new_session.get_by_label("Hours").fill("3")
         new_session.get_by_role("button", name="Add the session").click()
-        flashed(page, f"The session on {format_date(day, 'long', locale='en')} has been added.")
+        flashed(page, f"The session on {format_date(day, 'long', locale='en_GB')} has been added.")
     expect(page.get_by_test_id("sessions").get_by_role("rowheader")).to_have_text([medium(d) for d in SESSIONS])
 
     enroll = page.get_by_role("group", name="Enroll a volunteer")
@@ -203,12 +204,12 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
     for day in SESSIONS:
         page.get_by_role("link", name=f"Register attendance {medium(day)}", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Attendance")
-        expect(page.get_by_test_id("session-date")).to_have_text(format_date(day, "full", locale="en"))
+        expect(page.get_by_test_id("session-date")).to_have_text(format_date(day, "full", locale="en_GB"))
         came = page.get_by_role("group", name="Tick those who came").get_by_role("checkbox", name=NAME)
         expect(came).not_to_be_checked()
         came.check()
         page.get_by_role("button", name="Save attendance").click()
-        flashed(page, f"Attendance on {format_date(day, 'long', locale='en')} has been saved.")
+        flashed(page, f"Attendance on {format_date(day, 'long', locale='en_GB')} has been saved.")
 
     participant = page.get_by_test_id("participants").get_by_role("row").filter(
         has=page.get_by_role("rowheader", name=NAME, exact=True))
@@ -225,7 +226,8 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
     eligibility = page.get_by_role("region", name="Cannot be matched yet")
     expect(eligibility.get_by_role("listitem")).to_have_text([
         "The status is 'In training'; only approved and active mentors can be matched.",
-        "No criminal-record certificate (børneattest) is registered.",
+        "No certificate is registered: register a child-protection certificate (børneattest) or a criminal-record "
+        "certificate (straffeattest).",
     ])
 
     # 4. The børneattest, then approval. A date before the current status began is refused next
@@ -245,13 +247,20 @@ def test_from_first_contact_to_active_mentor(page: Page, live_server):
 
     too_early = SESSIONS[0] - timedelta(days=1)
     form = change_status(page, "Approved", too_early)
-    refused = f"The date cannot be before the current status began ({format_date(SESSIONS[0], 'medium', locale='en')})."
+    refused = (f"The date is before the current status began ({medium(SESSIONS[0])}). Enter that date or a later "
+               "one.")
     date_field = form.get_by_role("textbox", name="Date", exact=True)
     expect(date_field).to_have_attribute("aria-invalid", "true")
     expect(date_field).to_have_accessible_description(re.compile(re.escape(refused)))
     expect(date_field).to_have_value(too_early.isoformat())  # what was typed stays, to be corrected
     expect(form.get_by_label("New status")).to_have_value("approved")
-    expect(page.get_by_role("alert").filter(has_text="The form has errors")).to_be_visible()
+    summary = page.get_by_role("alert").filter(has_text="The form has errors")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # the reader starts at the list of errors
+    link = summary.get_by_role("link", name=f"Date: {refused}")
+    expect(link).to_have_attribute("href", "#" + date_field.get_attribute("id"))
+    link.click()
+    expect(date_field).to_be_focused()
     expect_status(page, "In training", SESSIONS[0])
     shot(page, "volunteer-journey-4-refused-date.png")
     page.goto(volunteer_url)  # nothing was saved

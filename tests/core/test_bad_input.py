@@ -83,7 +83,8 @@ def test_an_id_beyond_64_bits_in_an_api_url_is_404(client, headers, volunteer, m
                                   f"/courses/{HUGE}", f"/volunteer-groups/{HUGE}"])
 def test_an_id_beyond_64_bits_in_a_web_url_is_the_404_page(web, path):
     response = web.get(WEB + path)
-    assert response.status_code == 404 and "<h1>404</h1>" in response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert '<h1 data-testid="error-heading">The page was not found</h1>' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("query", [f"page={HUGE}", f"page={HUGE}&page_size=200", "page=²"])
@@ -155,14 +156,14 @@ def test_a_whole_number_field_takes_ascii_digits_only(web, tenant, volunteer, va
     response = post_form(web, f"{WEB}/volunteers/{volunteer}/edit",
                          {"name": "Anna", "birth_date": "1980-01-01", "recruitment_channel": "press", "capacity": value})
     assert response.status_code == 422
-    assert "Enter a whole number." in response.get_data(as_text=True)
+    assert "This is not a whole number. Write it in digits, for example 2." in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("value", ["²", HUGE])
 def test_a_chosen_id_that_is_not_one_is_not_found(web, tenant, value):
     response = post_form(web, f"{WEB}/group-meetings/new", {"kind": "social_event", "title": "Fest",
                                                            "on": "2026-06-01", "hours": "2", "group_id": value})
-    assert response.status_code == 422 and "The group was not found." in response.get_data(as_text=True)
+    assert response.status_code == 422 and "The chosen group was not found. Reload the page and choose again." in response.get_data(as_text=True)
     assert count(tenant, GroupMeeting) == 0
 
 

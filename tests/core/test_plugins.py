@@ -206,6 +206,29 @@ def test_the_admin_page_refuses_a_municipality_plugin_for_another_tenant(app, db
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "plugin.enabled")).all() == []
 
 
+def test_the_admin_plugin_page_leads_back_and_describes_every_plugin(app, db, tenant_factory, user_factory):
+    import re
+
+    tenant_factory("middelfart", "Middelfart Kommune")
+    admin = user_factory(None, platform_admin=True)
+    admin_client = app.test_client()
+    admin_client.post("/login", data={"email": admin.email, "password": PASSWORD,
+                                      "csrf_token": csrf_token(admin_client, "/login")})
+    with admin_client.session_transaction() as session:
+        session["lang"] = "en"
+    page = admin_client.get("/admin/middelfart/plugins").get_data(as_text=True)
+    assert re.search(r'<a href="/admin/"[^>]*>Back to the municipalities</a>', page)
+    rows = re.findall(r"<tr>\s*<td>.*?<code>(\w+)</code></td>\s*<td>(.*?)</td>.*?<td class=\"mk-row-actions\">\s*<form",
+                      page, re.S)
+    names = [name for name, _description in rows]
+    assert "middelfart" in names and "network_recruitment" in names
+    # Every plugin's row: a description, and its button in a cell that keeps the label on one line.
+    assert len(rows) == page.count("<code>")
+    descriptions = dict(rows)  # the installed packages' (this module's test plugins have none)
+    assert descriptions["network_recruitment"].strip()
+    assert "young people aged 15-32" in descriptions["middelfart"]
+
+
 def test_plugin_settings_fall_back_to_the_declared_defaults(db, town):
     set_plugin_enabled(town, "test_banner", True)
     assert plugin_settings(town, "test_banner") == {"colour": "blue", "size": 3}

@@ -249,7 +249,9 @@ def test_a_mentor_with_two_young_people_gets_no_third(client, headers, mentor_fa
     response = client.post("/api/v1/ishoej/volunteers", json={**_json(PROFILE_FORM), "name": "Ulla", "capacity": 3},
                            headers=headers)
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"capacity": ["The number of young people must be between 0 and 2."]}
+    assert response.get_json()["errors"] == {"capacity": [
+        "The number of young people must be between 0 and 2. Enter a number in that range, or leave the field empty for "
+        "the municipality's default."]}
     anna = mentor_factory("Anna Andersen", capacity=2)
     for name in ("Ung En", "Ung To"):
         referral_id = accepted(client, headers, name=name)
@@ -425,7 +427,9 @@ def test_the_limit_meeting_rhythm_and_follow_up_settings_take_effect(client, hea
         db.session.commit()
     response = client.post("/api/v1/ishoej/volunteers", json={**_json(PROFILE_FORM), "name": "Ulla", "capacity": 2},
                            headers=headers)
-    assert response.get_json()["errors"] == {"capacity": ["The number of young people must be between 0 and 1."]}
+    assert response.get_json()["errors"] == {"capacity": [
+        "The number of young people must be between 0 and 1. Enter a number in that range, or leave the field empty for "
+        "the municipality's default."]}
     page = web.get("/ishoej/group-meetings/").get_data(as_text=True)
     assert re.search(r"<strong>Mentor meeting</strong>:\s*every 28 days", page)
     anna = mentor_factory("Anna Andersen", capacity=1)

@@ -16,6 +16,9 @@ from core.volunteers.models import VolunteerStatusChange
 from tests.conftest import post_form
 from tests.core.training.conftest import field_error, form_alert, text
 
+HOURS = "A meeting lasts between half an hour and 24 hours. Enter the length in hours, for example 2 or 1.5."
+UNKNOWN_VOLUNTEER = "A chosen volunteer was not found. Reload the page and choose again."
+
 
 @pytest.fixture
 def app_config():
@@ -79,15 +82,16 @@ def test_create_and_edit_a_meeting(coordinator, in_tenant, days):
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({"kind": "party"}, "kind", "Unknown code: party"),
-    ({"kind": ""}, "kind", "Choose the kind of meeting."),
-    ({"hours": "0"}, "hours", "A meeting lasts between half an hour and 24 hours."),
-    ({"hours": "30"}, "hours", "A meeting lasts between half an hour and 24 hours."),
-    ({"on": "2026-02-30"}, "on", "Not a valid date."),
-    ({"on": ""}, "on", "Enter the date."),
-    ({"title": ""}, "title", "The title is required."),
-    ({"group_id": "999"}, "group_id", "The group was not found."),
-    ({"group_id": "abc"}, "group_id", "The group was not found."),
+    ({"kind": "party"}, "kind", '"party" is not one of the choices. Choose one from the list.'),
+    ({"kind": ""}, "kind", "No kind of meeting is chosen. Choose one from the list."),
+    ({"hours": "0"}, "hours", HOURS),
+    ({"hours": "30"}, "hours", HOURS),
+    ({"on": "2026-02-30"}, "on", "The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026."),
+    ({"on": ""}, "on", "The date is missing. Write it as dd/mm/yyyy, for example 14/03/2026."),
+    ({"title": ""}, "title", "The title is missing. Write the meeting's title."),
+    ({"title": "x" * 121}, "title", "The text has 121 characters. Shorten it to at most 120."),
+    ({"group_id": "999"}, "group_id", "The chosen group was not found. Reload the page and choose again."),
+    ({"group_id": "abc"}, "group_id", "The chosen group was not found. Reload the page and choose again."),
 ])
 def test_invalid_meetings_are_refused_next_to_the_field(coordinator, in_tenant, days, data, field, message):
     form = {"kind": "social_event", "title": "Sommerfest", "on": days(20).isoformat(), "hours": "3", **data}
@@ -118,11 +122,12 @@ def test_invite_chosen_volunteers_and_a_groups_members(coordinator, in_tenant, d
 
     response = post_form(coordinator, f"{url}/invite", {"volunteer_ids": [str(gone.id)]}, page=url)
     assert response.status_code == 422
-    assert field_error(text(response), "volunteer_ids") == "A volunteer who has left cannot be invited."
+    assert field_error(text(response), "volunteer_ids") == (
+        "Gone has left the corps and cannot be invited. Untick them and invite again.")
     response = post_form(coordinator, f"{url}/invite", {}, page=url)
     assert response.status_code == 422 and field_error(text(response), "volunteer_ids") == "Tick at least one volunteer."
     response = post_form(coordinator, f"{url}/invite", {"volunteer_ids": ["12345"]}, page=url)
-    assert response.status_code == 422 and field_error(text(response), "volunteer_ids") == "Unknown volunteer."
+    assert response.status_code == 422 and field_error(text(response), "volunteer_ids") == UNKNOWN_VOLUNTEER
     assert count(GroupMeetingParticipant) == 3
 
 
@@ -131,7 +136,8 @@ def test_a_meeting_without_a_group_cannot_invite_a_group(coordinator, in_tenant,
     db.session.commit()
     url = f"/middelfart/group-meetings/{m.id}"
     response = post_form(coordinator, f"{url}/invite-group", page=url)
-    assert response.status_code == 422 and "The meeting belongs to no group." in text(response)
+    assert response.status_code == 422 and ("The meeting belongs to no standing group, so there are no members to invite. "
+                                            "Choose the volunteers to invite instead.") in text(response)
 
 
 def test_attendance_with_a_walk_in_and_an_info_meeting_moves_applicants_on(coordinator, in_tenant, days, volunteer_factory):
@@ -204,7 +210,7 @@ def test_standing_groups_create_and_members(coordinator, in_tenant, volunteer_fa
     assert f'<option selected value="{group.id}">' in page and '<option selected value="experience_group">' in page
 
     response = post_form(coordinator, url, {"volunteer_ids": [str(anna.id), "999"]})
-    assert response.status_code == 422 and field_error(text(response), "volunteer_ids") == "Unknown volunteer."
+    assert response.status_code == 422 and field_error(text(response), "volunteer_ids") == UNKNOWN_VOLUNTEER
     db.session.expire_all()
     assert {v.id for v in groups.get_group(group.id).members} == {anna.id, carl.id}
     assert post_form(coordinator, url, {}).status_code == 302  # nobody ticked: no members
@@ -213,9 +219,10 @@ def test_standing_groups_create_and_members(coordinator, in_tenant, volunteer_fa
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({"name": "Supervisionsgruppe", "kind": "supervision"}, "kind", "Unknown code: supervision"),
-    ({"name": "", "kind": "experience_group"}, "name", "The name is required."),
-    ({"name": "x" * 121, "kind": "sparring_group"}, "name", "At most 120 characters."),
+    ({"name": "Supervisionsgruppe", "kind": "supervision"}, "kind",
+     '"supervision" is not one of the choices. Choose one from the list.'),
+    ({"name": "", "kind": "experience_group"}, "name", "The name is missing. Write the group's name."),
+    ({"name": "x" * 121, "kind": "sparring_group"}, "name", "The text has 121 characters. Shorten it to at most 120."),
 ])
 def test_invalid_groups_are_refused(coordinator, in_tenant, data, field, message):
     response = post_form(coordinator, "/middelfart/groups/", data)

@@ -164,7 +164,8 @@ def test_the_groups_page_shows_the_rhythms_and_plans_the_next_meetings(app, rhyt
               "place": "", "description": "", "group_id": "", "invite": ""}  # the whole form, as a browser sends it
     refused = post_form(client, "/rhythmby/group-meetings/plan/experience_group", {**posted, "count": "20"})
     assert refused.status_code == 422
-    assert field_error(refused.get_data(as_text=True), "count") == "Plan between 1 and 12 meetings."
+    assert field_error(refused.get_data(as_text=True), "count") == (
+        "Plan between 1 and 12 meetings at a time. Enter a number in that range.")
     response = post_form(client, "/rhythmby/group-meetings/plan/experience_group", posted)
     assert response.status_code == 302
     with tenant_context(rhythmby):

@@ -21,6 +21,8 @@ from tests.core.matching.conftest import MATCHING_PLUGIN
 from tests.core.volunteers.helpers import field_error, text
 
 LIMIT = {"value": 3}
+CAPACITY_3 = ("The number of young people must be between 0 and 3. Enter a number in that range, or leave the field empty "
+              "for the municipality's default.")
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def test_mentorkorps_capacity_limit_bounds_a_volunteers_capacity(ctx, tenant_fac
     assert capacity_limit() == 3
     with pytest.raises(ServiceError) as refused:
         volunteers.create_volunteer({"name": "Ole", "capacity": 4})
-    assert english(refused.value.errors["capacity"]) == ["The number of young people must be between 0 and 3."]
+    assert english(refused.value.errors["capacity"]) == [CAPACITY_3]
     db.session.rollback()
     volunteer = volunteers.create_volunteer({"name": "Ole", "capacity": 3})
     LIMIT["value"] = 2
@@ -120,13 +122,13 @@ def test_the_web_form_and_the_api_refuse_a_capacity_above_the_limit(app, client,
     assert "at most 3" in page
     response = post_form(client, "/matchby/volunteers/new", {"name": "Ole", "capacity": "4"})
     assert response.status_code == 422
-    assert field_error(text(response), "capacity") == "The number of young people must be between 0 and 3."
+    assert field_error(text(response), "capacity") == CAPACITY_3
     assert post_form(client, "/matchby/volunteers/new", {"name": "Ole", "capacity": "3"}).status_code == 302
 
     headers = {**api_token(app.test_client(), user), "Accept-Language": "en"}
     api = app.test_client()
     response = api.post("/api/v1/matchby/volunteers", json={"name": "Ib", "capacity": 4}, headers=headers)
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"capacity": ["The number of young people must be between 0 and 3."]}
+    assert response.get_json()["errors"] == {"capacity": [CAPACITY_3]}
     LIMIT["value"] = 5  # the next request reads the hook again
     assert api.post("/api/v1/matchby/volunteers", json={"name": "Ib", "capacity": 4}, headers=headers).status_code == 201

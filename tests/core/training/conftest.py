@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 
@@ -52,7 +53,7 @@ def volunteer_factory(in_tenant, days):
 def field_error(html: str, name: str) -> str:
     """The error shown next to the field ``name`` (empty when there is none)."""
     match = re.search(rf'<span class="form-error-message" id="[^"]*" data-field="{name}">(.*?)</span>', html, re.S)
-    return match.group(1).strip() if match else ""
+    return unescape(match.group(1)).strip() if match else ""  # messages may hold quotes and apostrophes
 
 
 def form_alert(html: str) -> str:

@@ -4,6 +4,7 @@ with status 422 or 409, and nothing is half-saved."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +14,9 @@ from core.training import services as training
 from core.training.models import Course, CourseSession, SessionAttendance
 from tests.conftest import login, post_form
 from tests.core.training.conftest import field_error, form_alert, text
+
+MAX_PARTICIPANTS = "The maximum must be between 1 and 500. Enter a number in that range, or leave the field empty for no limit."
+SESSION_HOURS = "A session lasts between half an hour and 12 hours. Enter the length in hours, for example 3 or 2.5."
 
 
 @pytest.fixture
@@ -57,11 +61,11 @@ def test_create_and_edit_a_course(coordinator, in_tenant):
 
 
 @pytest.mark.parametrize("value, message", [
-    ("0", "Must be between 1 and 500."),
-    ("10000", "Must be between 1 and 500."),
-    ("-3", "Must be between 1 and 500."),
-    ("ti", "Enter a whole number."),
-    ("10.000", "Enter a whole number."),
+    ("0", MAX_PARTICIPANTS),
+    ("10000", MAX_PARTICIPANTS),
+    ("-3", MAX_PARTICIPANTS),
+    ("ti", "This is not a whole number. Write it in digits, for example 2."),
+    ("10.000", "This is not a whole number. Write it in digits, for example 2."),
 ])
 def test_max_participants_out_of_range_is_refused_next_to_the_field(coordinator, in_tenant, value, message):
     response = post_form(coordinator, "/middelfart/courses/new", {"title": "Kursus", "max_participants": value})
@@ -74,7 +78,7 @@ def test_a_course_needs_a_title(coordinator, in_tenant):
     response = post_form(coordinator, "/middelfart/courses/new", {"title": "  ", "max_participants": "0"})
     assert response.status_code == 422
     html = text(response)
-    assert field_error(html, "title") == "The title is required."
+    assert field_error(html, "title") == "The title is missing. Write the course's title."
 
 
 def test_editing_keeps_everything_when_one_field_is_refused(coordinator, course, volunteer_factory):
@@ -83,7 +87,8 @@ def test_editing_keeps_everything_when_one_field_is_refused(coordinator, course,
     db.session.commit()
     response = post_form(coordinator, f"/middelfart/courses/{course.id}/edit", {"title": "Nyt navn", "max_participants": "1"})
     assert response.status_code == 422
-    assert field_error(text(response), "max_participants") == "More volunteers than that already have a place."
+    assert field_error(text(response), "max_participants") == (
+        "2 volunteers already have a place. Enter at least 2, or withdraw someone from the course first.")
     db.session.refresh(course)
     assert (course.title, course.max_participants) == ("Mentorkursus", 2)
 
@@ -103,15 +108,15 @@ def test_add_and_remove_a_session(coordinator, course, days):
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({"hours": "0"}, "hours", "A session lasts between half an hour and 12 hours."),
-    ({"hours": "30"}, "hours", "A session lasts between half an hour and 12 hours."),
-    ({"hours": "nan"}, "hours", "Enter the length in hours, e.g. 3 or 2.5."),
-    ({"hours": ""}, "hours", "Enter the length in hours, e.g. 3 or 2.5."),
-    ({"on": "2026-13-45"}, "on", "Not a valid date."),
-    ({"on": "31.02.2026"}, "on", "Not a valid date."),
-    ({"on": "i morgen"}, "on", "Not a valid date."),
-    ({"on": "1890-01-01"}, "on", "The date is not plausible."),
-    ({"starts_at": "25:99"}, "starts_at", "Not a valid time."),
+    ({"hours": "0"}, "hours", SESSION_HOURS),
+    ({"hours": "30"}, "hours", SESSION_HOURS),
+    ({"hours": "nan"}, "hours", "The length cannot be read. Enter it in hours, for example 3 or 2.5."),
+    ({"hours": ""}, "hours", "The length is missing. Enter it in hours, for example 3 or 2.5."),
+    ({"on": "2026-13-45"}, "on", "The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026."),
+    ({"on": "31.02.2026"}, "on", "The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026."),
+    ({"on": "i morgen"}, "on", "The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026."),
+    ({"on": "1890-01-01"}, "on", f"The date must be in the years 2000 to {date.today().year + 5}. Check the year."),
+    ({"starts_at": "25:99"}, "starts_at", "The time cannot be read. Write it as hh:mm, for example 18:30."),
 ])
 def test_invalid_sessions_are_refused_next_to_the_field(coordinator, course, days, data, field, message):
     url = f"/middelfart/courses/{course.id}"
@@ -169,11 +174,13 @@ def test_enrolling_someone_who_left_or_nobody_is_refused(coordinator, course, vo
     assert f'value="{gone.id}"' not in text(coordinator.get(url))
     response = post_form(coordinator, f"{url}/enrollments", {"volunteer_id": str(gone.id)}, page=url)
     assert response.status_code == 409
-    assert field_error(text(response), "volunteer_id") == "The volunteer has left the corps."
+    assert field_error(text(response), "volunteer_id") == (
+        "The volunteer has left the corps and cannot be enrolled. Choose another volunteer.")
     response = post_form(coordinator, f"{url}/enrollments", {"volunteer_id": "999999"}, page=url)
     assert response.status_code == 422 and field_error(text(response), "volunteer_id") == "Unknown volunteer."
     response = post_form(coordinator, f"{url}/enrollments", {"volunteer_id": ""}, page=url)
-    assert response.status_code == 422 and field_error(text(response), "volunteer_id") == "Choose a volunteer."
+    assert response.status_code == 422 and field_error(text(response), "volunteer_id") == (
+        "No volunteer is chosen. Choose one from the list.")
 
 
 def test_attendance_page_registers_who_came_and_the_course_page_shows_completion(coordinator, course, volunteer_factory):
@@ -199,7 +206,7 @@ def test_attendance_page_registers_who_came_and_the_course_page_shows_completion
     anna_row = re.search(rf'data-testid="participant-{anna.id}">(.*?)</tr>', page, re.S).group(1)
     bo_row = re.search(rf'data-testid="participant-{bo.id}">(.*?)</tr>', page, re.S).group(1)
     completed = r'data-testid="completed">([^<]*)<'
-    assert re.search(completed, anna_row).group(1).strip() == second.on.strftime("%b %-d, %Y")
+    assert re.search(completed, anna_row).group(1).strip() == second.on.strftime("%-d %b %Y")  # English, day first
     assert "Not completed" in bo_row and "Did not come" in bo_row
     assert 'data-testid="completed-count">1<' in page
     # The sheet shows what is registered when opened again.

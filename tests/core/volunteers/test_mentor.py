@@ -112,8 +112,8 @@ def test_a_mentor_edits_only_the_self_service_fields(app, client, tenant, user_f
     response = post_form(client, "/middelfart/me/edit", {**data, "phone": "1" * 41, "languages": ", ".join(f"sprog{n}" for n in range(21))})
     assert response.status_code == 422
     page = text(response)
-    assert field_error(page, "phone") == "At most 40 characters."
-    assert field_error(page, "languages") == "At most 20 entries of at most 60 characters."
+    assert field_error(page, "phone") == "The text has 41 characters. Shorten it to at most 40."
+    assert field_error(page, "languages") == "There are 21. Keep the 20 that matter most, separated by commas."
     assert _load(tenant, volunteer_id).phone == "99887766"
 
 
@@ -135,9 +135,11 @@ def test_a_mentor_without_a_linked_volunteer_gets_a_friendly_message(client, ten
 
 
 @pytest.mark.parametrize("email, password, field, message", [
-    ("mette@example.dk", "kort", "account-password", "The password must be at least 10 characters."),
-    ("ikke-en-adresse", "mentor-password-1", "account-email", "Enter a valid e-mail address."),
-    ("", "mentor-password-1", "account-email", "Enter an e-mail address."),
+    ("mette@example.dk", "kort", "account-password", "The password is too short. Use at least 10 characters."),
+    ("ikke-en-adresse", "mentor-password-1", "account-email",
+     "The e-mail address is not valid. Write it as name@example.dk, with no spaces."),
+    ("", "mentor-password-1", "account-email",
+     "The e-mail address is missing. Enter the address the mentor will sign in with."),
     # An address with an account elsewhere is no refusal (it told a coordinator about another
     # municipality's user): tests/core/test_mentor_accounts.py.
 ])

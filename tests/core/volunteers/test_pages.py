@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from core.extensions import db
@@ -19,6 +20,11 @@ from tests.conftest import post_form
 from tests.core.volunteers.helpers import as_tenant, days_ago, field_error, text
 
 BASE = "/middelfart/volunteers"
+
+
+def english_date(day: date) -> str:
+    """A date inside an English message: day first (en_GB), as core.i18n writes English."""
+    return format_date(day, "medium", locale="en_GB")
 
 
 def register(client, **fields):
@@ -80,7 +86,8 @@ def test_a_person_goes_from_first_contact_to_active_mentor_through_the_pages(coo
     page = text(client.get(f"{BASE}/{volunteer_id}"))
     assert "Karen Hansen" in page and "Cannot be matched yet" in page
     assert "Has not completed the course." in page
-    assert "No criminal-record certificate (børneattest) is registered." in page
+    assert ("No certificate is registered: register a child-protection certificate (børneattest) or a "
+            "criminal-record certificate (straffeattest).") in page
 
     assert change_status(client, volunteer_id, "info_meeting", days_ago(30).isoformat(), "Infomøde i marts").status_code == 302
     assert change_status(client, volunteer_id, "in_training", days_ago(20).isoformat()).status_code == 302
@@ -96,7 +103,7 @@ def test_a_person_goes_from_first_contact_to_active_mentor_through_the_pages(coo
     assert add_screening(client, volunteer_id, "child_certificate", days_ago(8).isoformat()).status_code == 302
     page = text(client.get(f"{BASE}/{volunteer_id}"))
     assert "Has not completed the course." not in page
-    assert "No criminal-record certificate" not in page
+    assert "No certificate is registered" not in page
     assert "Mentorkursus" in page
     assert "only approved and active mentors can be matched" in page  # only the status is left
 
@@ -136,7 +143,42 @@ def test_the_volunteer_page_shows_courses_meetings_and_certificates(coordinator,
     assert "Attended" in page and "Not registered" in page
     assert "Maj-mødet" in page and "Absent" in page and "<td>Supervision</td>" in page
     assert "Child-protection certificate (børneattest)" in page
-    assert "1/31/26" in page  # valid until: 24 months by default
+    assert "31/01/2026" in page  # valid until: 24 months by default, written day first in English
+
+
+# ---- dates and times in the reader's language -----------------------------------------------
+
+def test_english_writes_dates_day_first_and_times_on_a_24_hour_clock_danish_as_before(coordinator, tenant):
+    from datetime import time
+
+    session_day, meeting_day = date(2025, 3, 20), date(2025, 11, 27)  # days above 12: day first is unmistakable
+    volunteer_id = new_volunteer(tenant, recruited_on=date(2025, 1, 6))
+    with as_tenant(tenant):
+        volunteer = db.session.get(Volunteer, volunteer_id)
+        course = training.create_course({"title": "Forårskursus"})
+        training.add_session(course, session_day, 3, starts_at=time(18, 30))
+        training.enroll(course, volunteer)
+        meeting = groups.create_meeting({"kind": "supervision", "title": "Aftenmødet", "on": meeting_day,
+                                         "starts_at": time(18, 30)})
+        groups.invite(meeting, [volunteer_id])
+        meeting_id = meeting.id
+
+    volunteer_page = text(coordinator.get(f"{BASE}/{volunteer_id}"))
+    meeting_page = text(coordinator.get(f"/middelfart/group-meetings/{meeting_id}"))
+    assert "20/03/2025" in volunteer_page and "27/11/2025" in volunteer_page  # the session, the meeting
+    assert "6 Jan 2025" in volunteer_page  # first contact
+    assert "18:30" in volunteer_page and "Thursday, 27 November 2025, 18:30" in meeting_page
+    for page in (volunteer_page, meeting_page):  # not the US way
+        assert not re.search(r"\b(3/20/25|11/27/25|Jan 6, 2025|November 27, 2025|6:30\s*PM)\b", page)
+        assert "18.30" not in page
+
+    post_form(coordinator, "/lang", {"lang": "da", "next": "/middelfart/"}, page="/middelfart/")
+    volunteer_page = text(coordinator.get(f"{BASE}/{volunteer_id}"))
+    meeting_page = text(coordinator.get(f"/middelfart/group-meetings/{meeting_id}"))
+    assert '<html lang="da">' in volunteer_page
+    assert "20.03.2025" in volunteer_page and "27.11.2025" in volunteer_page and "6. jan. 2025" in volunteer_page
+    assert "18.30" in volunteer_page and "torsdag den 27. november 2025, 18.30" in meeting_page
+    assert "18:30" not in volunteer_page and "18:30" not in meeting_page  # one style per language
 
 
 # ---- refused input: the message next to the field, nothing saved ------------------------------
@@ -146,25 +188,44 @@ def _seventeen_years_ago() -> str:
     return date(today.year - 17, today.month, 1).isoformat()
 
 
+def _years_ago(years: int) -> str:
+    today = date.today()
+    return date(today.year - years, today.month, 1).isoformat()
+
+
+CAPACITY = ("The number of young people must be between 0 and LIMIT. Enter a number in that range, or leave the field "
+            "empty for the municipality's default.")
+
+
 @pytest.mark.parametrize("fields, field, message", [
-    ({"capacity": "-1"}, "capacity", "The number of young people must be between 0 and LIMIT."),
-    ({"capacity": "999"}, "capacity", "The number of young people must be between 0 and LIMIT."),
-    ({"capacity": "two"}, "capacity", "Enter a whole number."),
-    ({"birth_date": "SEVENTEEN"}, "birth_date", "A volunteer mentor must be at least 18 years old."),
-    ({"birth_date": "1980-02-31"}, "birth_date", "Not a valid date."),
-    ({"gender": "robot"}, "gender", "Unknown code: robot"),
-    ({"recruitment_channel": "tv2"}, "recruitment_channel", "Unknown code: tv2"),
-    ({"education": "phd"}, "education", "Unknown code: phd"),
-    ({"recruited_on": "2999-01-01"}, "recruited_on", "The date cannot be in the future."),
+    ({"capacity": "-1"}, "capacity", CAPACITY),
+    ({"capacity": "999"}, "capacity", CAPACITY),
+    ({"capacity": "two"}, "capacity", "This is not a whole number. Write it in digits, for example 2."),
+    ({"birth_date": "SEVENTEEN"}, "birth_date", "By this birth date the volunteer is 17; a mentor must be at least 18. "
+                                                "Check the year, and write the date as dd/mm/yyyy."),
+    ({"birth_date": "2999-01-01"}, "birth_date",
+     "The birth date is in the future. Check the year, and write the date as dd/mm/yyyy."),
+    ({"birth_date": "HUNDRED_AND_ONE"}, "birth_date",
+     "The birth date is more than 100 years ago. Check the year, and write the date as dd/mm/yyyy."),
+    ({"birth_date": "1980-02-31"}, "birth_date", "The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026."),
+    ({"birth_date": "31.02.1980"}, "birth_date", "The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026."),
+    ({"gender": "robot"}, "gender", '"robot" is not one of the choices. Choose one from the list.'),
+    ({"recruitment_channel": "tv2"}, "recruitment_channel", '"tv2" is not one of the choices. Choose one from the list.'),
+    ({"education": "phd"}, "education", '"phd" is not one of the choices. Choose one from the list.'),
+    ({"recruited_on": "2999-01-01"}, "recruited_on", "The date is in the future. Enter today's date or an earlier one."),
     ({"birth_date": "1980-06-01", "recruited_on": "1979-01-01"}, "recruited_on",
-     "The first contact cannot be before the birth date."),
-    ({"name": ""}, "name", "The name is required."),
-    ({"email": "karen-at-example"}, "email", "Enter a valid e-mail address."),
+     "The first contact is before the birth date (1 Jun 1980). Check both dates."),
+    ({"name": ""}, "name", "The name is missing. Write the volunteer's full name."),
+    ({"email": "karen-at-example"}, "email", "The e-mail address is not valid. Write it as name@example.dk, with no spaces."),
+    ({"postcode": "12345678901"}, "postcode", "The text has 11 characters. Shorten it to at most 10."),
+    ({"languages": ", ".join(f"sprog{i}" for i in range(21))}, "languages",
+     "There are 21. Keep the 20 that matter most, separated by commas."),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_registering_refuses_invalid_input_next_to_the_field_and_saves_nothing(coordinator, tenant, fields, field, message):
     from core.settings import capacity_limit
 
-    fields = {k: (_seventeen_years_ago() if v == "SEVENTEEN" else v) for k, v in fields.items()}
+    dates = {"SEVENTEEN": _seventeen_years_ago(), "HUNDRED_AND_ONE": _years_ago(101)}
+    fields = {k: dates.get(v, v) for k, v in fields.items()}
     message = message.replace("LIMIT", str(capacity_limit(tenant)))  # the tenant's limit (mentorkorps_capacity_limit)
     response = register(coordinator, **fields)
     assert response.status_code == 422
@@ -180,6 +241,48 @@ def test_every_problem_is_shown_at_once(coordinator, tenant):
     page = text(response)
     assert field_error(page, "capacity") and field_error(page, "gender") and field_error(page, "birth_date")
     assert volunteer_count(tenant) == 0
+
+
+def error_summary(page: str) -> tuple[str, list[tuple[str, str]], list[str]]:
+    """The error summary above a refused form: its opening tag, its links ``(target id, text)``
+    and its paragraphs (the errors of the form as a whole)."""
+    match = re.search(r'(<div class="alert alert-error"[^>]*data-testid="form-errors">)(.*?)</div>\s*</div>', page, re.S)
+    assert match, "no error summary on the page"
+    tag, body = match.groups()
+    links = re.findall(r'<a class="function-link" href="#([^"]+)" data-field="[^"]+">(.*?)</a>', body, re.S)
+    return tag, links, re.findall(r'<p class="alert-text">(.*?)</p>', body, re.S)
+
+
+def test_the_error_summary_names_each_field_with_an_error_and_links_to_it(coordinator, tenant):
+    from core.settings import capacity_limit
+
+    response = register(coordinator, capacity="999", gender="robot", birth_date="2999-01-01")
+    assert response.status_code == 422
+    page = text(response)
+    tag, links, paragraphs = error_summary(page)
+    # DKFDS's error summary, which takes the focus on page load (mentorkorps.js; no inline script).
+    assert 'tabindex="-1"' in tag and 'data-module="error-summary"' in tag and 'role="alert"' in tag
+    assert links == [
+        ("gender", 'Gender: "robot" is not one of the choices. Choose one from the list.'),
+        ("birth_date", "Birth date: The birth date is in the future. Check the year, and write the date as dd/mm/yyyy."),
+        ("capacity", "Young people at a time: " + CAPACITY.replace("LIMIT", str(capacity_limit(tenant)))),
+    ]  # in the order of the form, each with its label and message
+    for target, _text in links:  # each link leads to the input itself
+        assert re.search(r'<(input|select|textarea)[^>]*\bid="%s"' % target, page), target
+    assert paragraphs == []
+    assert volunteer_count(tenant) == 0
+
+
+def test_the_error_summary_of_a_form_among_several_links_to_its_prefixed_field(coordinator, tenant):
+    volunteer_id = new_volunteer(tenant, recruited_on=days_ago(30))
+    page = text(change_status(coordinator, volunteer_id, "info_meeting", "2999-01-01"))
+    _tag, links, _paragraphs = error_summary(page)
+    assert links == [("status-on", "Date: The date is in the future. Enter today's date or an earlier one.")]
+    assert re.search(r'<input[^>]*\bid="status-on"', page)
+
+
+def test_a_valid_form_has_no_error_summary(coordinator, tenant):
+    assert 'data-testid="form-errors"' not in text(coordinator.get(f"{BASE}/new"))
 
 
 def test_the_form_keeps_what_was_typed_after_a_refusal(coordinator):
@@ -200,7 +303,7 @@ def test_editing_saves_the_profile_or_nothing(coordinator, tenant):
     form = {"name": "Ole B. Jensen", "capacity": "-1", "languages": "dansk, arabisk", "recruited_on": ""}
     response = post_form(coordinator, f"{BASE}/{volunteer_id}/edit", form)
     assert response.status_code == 422
-    assert field_error(text(response), "capacity") == f"The number of young people must be between 0 and {limit}."
+    assert field_error(text(response), "capacity") == CAPACITY.replace("LIMIT", str(limit))
     volunteer = load(tenant, volunteer_id)
     assert volunteer.name == "Ole Jensen" and volunteer.languages == ["dansk"] and volunteer.capacity == 1
 
@@ -217,7 +320,9 @@ def test_a_first_contact_after_a_later_status_change_is_refused(coordinator, ten
     assert change_status(coordinator, volunteer_id, "info_meeting", days_ago(20).isoformat()).status_code == 302
     response = post_form(coordinator, f"{BASE}/{volunteer_id}/edit", {"name": "Ole Jensen", "recruited_on": days_ago(10).isoformat()})
     assert response.status_code == 422
-    assert field_error(text(response), "recruited_on") == "The first contact must come before the later status changes."
+    assert field_error(text(response), "recruited_on") == (
+        f"The first contact is after the first change of status ({english_date(days_ago(20))}). Enter that date or "
+        "an earlier one.")
     assert load(tenant, volunteer_id).recruited_on == days_ago(30)
 
 
@@ -227,17 +332,19 @@ def test_a_status_date_before_the_current_status_began_is_refused(coordinator, t
     response = change_status(coordinator, volunteer_id, "in_training", days_ago(12).isoformat(), "for tidligt")
     assert response.status_code == 422
     message = field_error(text(response), "status-on")
-    assert message.startswith("The date cannot be before the current status began")
+    assert message == (f"The date is before the current status began ({english_date(days_ago(10))}). Enter that date or "
+                       "a later one.")
     volunteer = load(tenant, volunteer_id)
     assert volunteer.status == "info_meeting" and len(volunteer.status_changes) == 2
 
 
 @pytest.mark.parametrize("status, on, field, message, code", [
-    ("active", "TODAY", "status-status", "A volunteer cannot go from Applicant to Active mentor.", 409),
-    ("boss", "TODAY", "status-status", "Unknown code: boss", 422),
-    ("info_meeting", "2999-01-01", "status-on", "The date cannot be in the future.", 422),
-    ("info_meeting", "i går", "status-on", "Not a valid date.", 422),
-    ("info_meeting", "", "status-on", "Enter the date.", 422),
+    ("active", "TODAY", "status-status",
+     "A volunteer cannot go from Applicant to Active mentor. Choose one of the statuses offered.", 409),
+    ("boss", "TODAY", "status-status", '"boss" is not one of the choices. Choose one from the list.', 422),
+    ("info_meeting", "2999-01-01", "status-on", "The date is in the future. Enter today's date or an earlier one.", 422),
+    ("info_meeting", "i går", "status-on", "The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026.", 422),
+    ("info_meeting", "", "status-on", "The date is missing. Write it as dd/mm/yyyy, for example 14/03/2026.", 422),
 ])
 def test_status_changes_are_refused_next_to_the_field(coordinator, tenant, status, on, field, message, code):
     volunteer_id = new_volunteer(tenant, recruited_on=days_ago(30))
@@ -258,10 +365,11 @@ def test_the_status_form_offers_only_the_allowed_transitions(coordinator, tenant
 
 
 @pytest.mark.parametrize("kind, obtained_on, field, message", [
-    ("child_certificate", "2999-01-01", "screening-obtained_on", "The date cannot be in the future."),
-    ("child_certificate", "1999-12-31", "screening-obtained_on", "The date is not plausible."),
-    ("child_certificate", "31/31/2024", "screening-obtained_on", "Not a valid date."),
-    ("passport", "TODAY", "screening-kind", "Unknown code: passport"),
+    ("child_certificate", "2999-01-01", "screening-obtained_on", "The date is in the future. Enter today's date or an earlier one."),
+    ("child_certificate", "1999-12-31", "screening-obtained_on", "The date is before 2000. Check the year."),
+    ("child_certificate", "31/31/2024", "screening-obtained_on",
+     "The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026."),
+    ("passport", "TODAY", "screening-kind", '"passport" is not one of the choices. Choose one from the list.'),
 ])
 def test_a_certificate_with_invalid_input_is_refused(coordinator, tenant, kind, obtained_on, field, message):
     volunteer_id = new_volunteer(tenant)
@@ -277,7 +385,7 @@ def test_an_expired_certificate_is_a_blocking_reason(coordinator, tenant):
     assert add_screening(coordinator, volunteer_id, "criminal_record", "2015-03-01").status_code == 302
     page = text(coordinator.get(f"{BASE}/{volunteer_id}"))
     assert "expired" in page
-    assert "The criminal-record certificate expired on Mar 1, 2017." in page
+    assert "The latest certificate expired on 1 Mar 2017: register a new one." in page
 
 
 # ---- lists --------------------------------------------------------------------------------
@@ -360,8 +468,9 @@ def test_the_recruitment_overview_counts_per_channel_with_a_total(coordinator, t
 
 
 @pytest.mark.parametrize("query, field, message", [
-    ("start=2026-06-01&end=2026-01-01&course=", "end", "The end of the period cannot be before its start."),
-    ("start=første&end=2026-01-01&course=", "start", "Not a valid date."),
+    ("start=2026-06-01&end=2026-01-01&course=", "end",
+     "The period ends before it starts. Choose an end on or after the start."),
+    ("start=første&end=2026-01-01&course=", "start", "The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026."),
     ("start=2026-01-01&end=2026-12-31&course=9999", "course", "The course was not found."),
 ])
 def test_the_recruitment_period_is_checked(coordinator, query, field, message):

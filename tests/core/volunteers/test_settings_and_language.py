@@ -19,7 +19,8 @@ from tests.core.volunteers.conftest import use_english
 from tests.core.volunteers.helpers import as_tenant, field_error, text
 
 SETTINGS = "/middelfart/settings/"
-NO_CERTIFICATE = "No criminal-record certificate (børneattest) is registered."
+NO_CERTIFICATE = ("No certificate is registered: register a child-protection certificate (børneattest) or a "
+                  "criminal-record certificate (straffeattest).")
 
 
 def settings_of(tenant) -> dict:
@@ -35,7 +36,7 @@ def test_the_settings_page_shows_the_defaults(coordinator):
     assert 'type="checkbox"' in checkbox and "checked" in checkbox  # required by default
     assert re.search(r'<input[^>]*name="screening_valid_months"[^>]*value="24"', page)
     assert re.search(r'<input[^>]*name="default_capacity"[^>]*value="1"', page)
-    assert "A criminal-record certificate (børneattest) is required before matching" in page
+    assert "A certificate (børneattest or straffeattest) is required before matching" in page
 
 
 def test_not_requiring_a_certificate_removes_that_reason_and_the_default_capacity_applies(coordinator, tenant):
@@ -71,7 +72,8 @@ def test_a_shorter_validity_expires_a_certificate(coordinator, tenant):
     assert post_form(coordinator, SETTINGS, {"screening_required": "y", "screening_valid_months": "12",
                                              "default_capacity": "1"}).status_code == 302
     page = text(coordinator.get(f"/middelfart/volunteers/{volunteer_id}"))
-    assert f"The criminal-record certificate expired on {format_date(services.add_months(obtained, 12), 'medium', locale='en')}." in page
+    expired = format_date(services.add_months(obtained, 12), "medium", locale="en_GB")  # English, day first
+    assert f"The latest certificate expired on {expired}: register a new one." in page
 
 
 @pytest.mark.parametrize("form, field, message", [
@@ -79,7 +81,8 @@ def test_a_shorter_validity_expires_a_certificate(coordinator, tenant):
     ({"screening_valid_months": "121", "default_capacity": "1"}, "screening_valid_months", "Must be between 1 and 120 months."),
     ({"screening_valid_months": "12", "default_capacity": "0"}, "default_capacity", "Must be between 1 and LIMIT."),
     ({"screening_valid_months": "12", "default_capacity": "11"}, "default_capacity", "Must be between 1 and LIMIT."),
-    ({"screening_valid_months": "et år", "default_capacity": "1"}, "screening_valid_months", "Enter a whole number."),
+    ({"screening_valid_months": "et år", "default_capacity": "1"}, "screening_valid_months",
+     "This is not a whole number. Write it in digits, for example 2."),
     ({"screening_valid_months": "", "default_capacity": "1"}, "screening_valid_months", "Enter a number."),
 ])
 def test_invalid_settings_are_refused_next_to_the_field(coordinator, tenant, form, field, message):
@@ -110,15 +113,17 @@ def test_the_pages_and_their_messages_follow_the_chosen_language(signed_in, tena
     assert response.status_code == 422
     page = text(response)
     assert '<html lang="da">' in page
-    assert field_error(page, "birth_date") == "En frivillig mentor skal være mindst 18 år."
+    assert field_error(page, "birth_date") == ("Efter denne fødselsdato er den frivillige 17 år; en mentor skal være "
+                                               "mindst 18. Tjek årstallet, og skriv datoen som dd.mm.åååå.")
 
     use_english(signed_in, tenant)
     response = post_form(signed_in, "/middelfart/volunteers/new", {"name": "Ung Person", "birth_date": "1980-02-31"})
     page = text(response)
     assert '<html lang="en">' in page
-    assert field_error(page, "birth_date") == "Not a valid date."
+    assert field_error(page, "birth_date") == "The date cannot be read. Write it as dd/mm/yyyy, for example 14/03/2026."
     response = post_form(signed_in, "/middelfart/volunteers/new", {"name": "Ung Person", "birth_date": seventeen})
     page = text(response)
-    assert field_error(page, "birth_date") == "A volunteer mentor must be at least 18 years old."
+    assert field_error(page, "birth_date") == ("By this birth date the volunteer is 17; a mentor must be at least 18. "
+                                               "Check the year, and write the date as dd/mm/yyyy.")
     assert "<h1>Register a volunteer</h1>" in page
     assert "Volunteers" in text(signed_in.get("/middelfart/volunteers/"))

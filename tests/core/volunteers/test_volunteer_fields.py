@@ -22,7 +22,7 @@ from tests.core.volunteers.helpers import field_error, text
 
 PLUGIN = "profile_form_rules"
 REQUIRED = ("gender", "interests", "wishes")
-MESSAGE = "Required: the municipality's volunteer profile asks for it."
+MESSAGE = "This is empty, but the municipality's volunteer form requires it. Fill it in."
 
 
 def _english(errors: dict) -> dict:
