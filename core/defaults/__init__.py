@@ -148,6 +148,7 @@ def mentorkorps_menu_items(tenant, user, role):
         MenuItem("my_young_people", _l("My young people"), "meetings_mentor.young_people",
                  roles=frozenset({"mentor"}), order=5),
         MenuItem("followups", _l("Follow-ups"), "meetings.followups", roles=coordinator, order=60),
+        MenuItem("reports", _l("Reports"), "reports.index", roles=coordinator, order=70),
         MenuItem("matching", _l("Matching"), "matching.board", roles=coordinator, order=6),
         MenuItem("matches", _l("Matches"), "matching.matches", roles=coordinator, order=7),
         MenuItem("my_proposals", _l("Proposals for me"), "matching_mentor.proposals", roles=frozenset({"mentor"}),
