@@ -163,6 +163,15 @@ def timeformat(value, format="short"):
     return _written(("time", value, format, str(locale)), lambda: dates.format_time(value, format, locale=locale))
 
 
+def local_date(day):
+    """A date inside a message, written when the message is shown, in the reader's language (a lazy
+    string: a service's message is made before the page knows who reads it)."""
+    import flask_babel
+    from flask_babel import LazyString
+
+    return LazyString(flask_babel.format_date, day)
+
+
 def decimalformat(number, format=None):
     """flask_babel's ``decimalformat`` filter (babel's ``format_decimal`` in the request's locale),
     each (number, format, locale) written once per process."""

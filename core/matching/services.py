@@ -31,6 +31,7 @@ from core.codes import codes
 from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
 from core.hooks import current_hooks
+from core.i18n import local_date
 from core.locking import lock_for_update
 from core.matching import scoring
 from core.matching.assignment import candidate_count, suggest
@@ -369,7 +370,7 @@ def end(match: Match, data: dict) -> Match:
     elif ended_on > today():
         errors["ended_on"] = [_l("The end date cannot be in the future.")]
     elif match.started_on and ended_on < match.started_on:
-        errors["ended_on"] = [_l("The match cannot end before it started (%(date)s).", date=match.started_on.isoformat())]
+        errors["ended_on"] = [_l("The match cannot end before it started (%(date)s).", date=local_date(match.started_on))]
     if data.get("end_reason") not in end_reasons():
         errors["end_reason"] = [_l("Choose a reason from the list.")]
     if data.get("outcome") not in outcome_codes():

@@ -16,6 +16,7 @@ from core import clock
 from core.audit import services as audit
 from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
+from core.i18n import local_date
 from core.hooks import current_hooks
 from core.matching.models import Match
 from core.meetings.models import FOLLOWUP_LABELS, FOLLOWUP_STATUSES, MEETING_PLACES, FollowUp, Meeting  # noqa: F401  (FOLLOWUP_LABELS: the labels live beside the codes)
@@ -52,10 +53,10 @@ def log_meeting(match: Match, data: dict) -> Meeting:
         errors["held_on"] = [_l("The meeting cannot be in the future.")]
     elif match.started_on and held_on < match.started_on:
         errors["held_on"] = [_l("The meeting cannot be before the match started (%(date)s).",
-                                date=match.started_on.isoformat())]
+                                date=local_date(match.started_on))]
     elif match.ended_on and held_on > match.ended_on:
         errors["held_on"] = [_l("The meeting cannot be after the match ended (%(date)s).",
-                                date=match.ended_on.isoformat())]
+                                date=local_date(match.ended_on))]
     if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES):
         errors["minutes"] = [_l("Give the length in minutes, from 1 to %(max)s.", max=MAX_MINUTES)]
     if place is not None and place not in MEETING_PLACES:
@@ -147,7 +148,7 @@ def record_followup(match: Match, months_after: int, status: str) -> FollowUp:
                             due_on=clock.add_months(match.ended_on, months_after))
         db.session.add(followup)
     if followup.due_on > today():
-        raise ServiceError(_l("This follow-up is due on %(date)s.", date=followup.due_on.isoformat()), field="months_after")
+        raise ServiceError(_l("This follow-up is due on %(date)s.", date=local_date(followup.due_on)), field="months_after")
     followup.status, followup.recorded_on, followup.recorded_by_id = status, today(), _acting_user_id()
     db.session.flush()
     audit.record("followup.recorded", followup, match=match.id, months_after=months_after, status=status)

@@ -146,6 +146,18 @@ def test_a_refused_meeting_is_shown_next_to_its_field(as_mentor, matching_tenant
         assert db.session.scalar(select(Meeting).where(Meeting.match_id == match_id)) is None
 
 
+def test_a_meeting_before_the_start_names_the_start_as_the_reader_writes_dates(as_mentor, matching_tenant, mentor):
+    from babel.dates import format_date
+
+    started = date.today() - timedelta(days=30)
+    match_id, _ = _active(matching_tenant, mentor, started=started)
+    url = f"/matchby/my/matches/{match_id}/meetings/new"
+    response = post_form(as_mentor, url, {"held_on": (started - timedelta(days=1)).isoformat(), "minutes": "30"})
+    assert response.status_code == 422
+    message = re.search(r'data-field="held_on">(.*?)</span>', response.get_data(as_text=True), re.S).group(1)
+    assert format_date(started, "medium", locale="da") in message and started.isoformat() not in message  # Danish
+
+
 def test_after_consent_is_withdrawn_the_mentor_sees_nothing(as_mentor, matching_tenant, mentor):
     from core.referrals import services as referrals
 

@@ -249,7 +249,7 @@ def error_summary(page: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     match = re.search(r'(<div class="alert alert-error"[^>]*data-testid="form-errors">)(.*?)</div>\s*</div>', page, re.S)
     assert match, "no error summary on the page"
     tag, body = match.groups()
-    links = re.findall(r'<a class="function-link" href="#([^"]+)" data-field="[^"]+">(.*?)</a>', body, re.S)
+    links = re.findall(r'<a class="function-link" href="#([^"]+)" data-testid="error-link">(.*?)</a>', body, re.S)
     return tag, links, re.findall(r'<p class="alert-text">(.*?)</p>', body, re.S)
 
 
