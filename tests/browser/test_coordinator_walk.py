@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import pytest
 from babel.dates import format_date
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from core.demo import DEMO_PASSWORD
 from core.extensions import db
@@ -220,3 +221,26 @@ def test_a_coordinator_takes_a_volunteer_from_first_contact_to_approved(page: Pa
     for number, url in enumerate(loads, start=1):
         print(f"  {number:2}. {url.removeprefix(live_server.url)}")
     assert len(loads) <= MAX_PAGE_LOADS, loads
+
+
+def test_a_meetings_attendance_saved_on_a_phone_keeps_the_confirmation_on_the_screen(page: Page, live_server):
+    """The group meeting's attendance sheet returns to the top of the meeting's page, as the course's
+    does: the confirmation is on the phone's screen, not scrolled past on the way to the participants."""
+    from core.groups.models import GroupMeeting, GroupMeetingParticipant
+
+    with live_server.app.app_context():
+        with tenant_context(get_tenant_by_slug("middelfart")):
+            meeting_id, on = db.session.execute(
+                select(GroupMeeting.id, GroupMeeting.on)
+                .join(GroupMeetingParticipant, GroupMeetingParticipant.meeting_id == GroupMeeting.id)
+                .where(GroupMeeting.on <= date.today()).order_by(GroupMeeting.on.desc()).limit(1)).one()
+        db.session.remove()
+    page.set_viewport_size(PHONE)
+    sign_in_in_english(page, live_server)
+    page.goto(live_server(f"/middelfart/group-meetings/{meeting_id}/attendance"))
+    sheet = page.get_by_role("group", name="Tick those who came")
+    expect(sheet.get_by_role("checkbox").first).to_be_visible()
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page).to_have_url(live_server(f"/middelfart/group-meetings/{meeting_id}"))
+    expect(flashed(page, f"Attendance on {long(on)} has been saved.")).to_be_in_viewport(ratio=1)
+    assert page.evaluate("window.scrollY") == 0
