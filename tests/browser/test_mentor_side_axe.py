@@ -33,7 +33,7 @@ def ids(live_server):
     """Pages worth checking in the demo data: a mentor with a history, a course with a past session
     and participants, a past meeting with participants, a standing group."""
     from core.groups.models import GroupMeeting, GroupMeetingParticipant, VolunteerGroup
-    from core.training.models import Course, CourseEnrollment, CourseSession
+    from core.training.models import CourseEnrollment, CourseSession
     from core.volunteers.models import Volunteer
 
     app = live_server.app
