@@ -143,7 +143,6 @@ def mentorkorps_menu_items(tenant, user, role):
         MenuItem("refer", _l("Refer a young person"), "referrals.create", roles=frozenset({"caseworker"}), order=10),
         MenuItem("my_referrals", _l("My referrals"), "referrals.mine", roles=frozenset({"caseworker"}), order=20),
         MenuItem("settings", _l("Settings"), "tenant_settings.edit", roles=coordinator, order=90),
-        MenuItem("records", _l("Import and export"), "transfer.index", roles=coordinator, order=85),
         MenuItem("my_profile", _l("My profile"), "mentor.profile", roles=frozenset({"mentor"}), order=10),
         MenuItem("my_young_people", _l("My young people"), "meetings_mentor.young_people",
                  roles=frozenset({"mentor"}), order=5),
