@@ -32,6 +32,11 @@ def test_a_future_meeting_says_when_attendance_opens(coordinator, in_tenant, day
         html_text = page(coordinator, held)
         assert f'href="/middelfart/group-meetings/{held.id}/attendance"' in html_text
         assert 'data-testid="attendance-opens"' not in html_text
+    # Nor does the attendance page, opened by its address, offer a form the server would refuse.
+    ahead = coordinator.get(f"/middelfart/group-meetings/{later.id}/attendance").get_data(as_text=True)
+    assert "mk-attendance-form" not in ahead and "The meeting has not taken place yet." in ahead
+    held = coordinator.get(f"/middelfart/group-meetings/{past.id}/attendance").get_data(as_text=True)
+    assert "mk-attendance-form" in held
 
 
 def test_participants_link_to_the_volunteers_page(coordinator, in_tenant, days, volunteer_factory):

@@ -128,6 +128,9 @@ def test_a_future_session_says_when_attendance_opens_instead_of_offering_it(coor
     assert sorted(int(i) for i in attendance_links) == sorted(s.id for s in course.sessions if s.id != later.id)
     opens = re.findall(r'data-testid="attendance-opens">([^<]*)<', html_text)
     assert len(opens) == 1 and opens[0].startswith("Attendance opens on ")
+    # Nor does the attendance page, opened by its address, offer a form the server would refuse.
+    ahead = coordinator.get(f"/middelfart/courses/{course.id}/sessions/{later.id}/attendance").get_data(as_text=True)
+    assert "mk-attendance-form" not in ahead and "The session has not taken place yet." in ahead
 
 
 # ---- completing a course ends the other waiting lists -----------------------------------------------
