@@ -59,3 +59,20 @@ def test_the_invitation_list_has_a_text_filter(coordinator, in_tenant, days, vol
     assert choices.count('<div class="form-group-checkbox" data-mk-choice>') == len(people)
     for person in people:
         assert f'id="invite-{person.id}"' in choices
+
+
+def test_the_error_summary_of_the_invitation_links_to_the_list_of_volunteers(coordinator, in_tenant, days,
+                                                                              volunteer_factory):
+    from tests.conftest import post_form
+
+    volunteer_factory("Anna Andersen")
+    meeting = meeting_on(days, 3)
+    db.session.commit()
+    url = f"/middelfart/group-meetings/{meeting.id}"
+    response = post_form(coordinator, f"{url}/invite", {}, page=url)
+    assert response.status_code == 422
+    body = html.unescape(response.get_data(as_text=True))
+    targets = re.findall(r'href="#([^"]+)" data-testid="error-link"', body)
+    assert targets, "the summary names the field"
+    for target in targets:  # every link leads to something on the page that can take focus
+        assert re.search(rf'<fieldset id="{re.escape(target)}" tabindex="-1"', body), target
