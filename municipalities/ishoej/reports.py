@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from core.extensions import db
 from core.hooks import hookimpl
@@ -36,25 +36,28 @@ from municipalities.ishoej import _l
 FOLLOWUP_MONTHS = 6
 
 
-def _held_at_least(count: int, end: date):
-    """The match has at least ``count`` meetings held on or before ``end``: its ``count``-th meeting
-    exists. On the (tenant, match, held_on) index that reads at most ``count`` entries per match,
-    where counting every meeting read all of them (a ten-year history: 200,000)."""
-    nth = (select(Meeting.id).where(Meeting.match_id == Match.id, meeting_counts(Meeting, end))
-           .order_by(Meeting.held_on).limit(1).offset(count - 1))
-    return exists(nth)
+def _meetings_up_to_three(end: date):
+    """How many meetings the match held on or before ``end``, counted no further than three: the
+    criteria ask only whether there were more than one and more than two. On the (tenant, match,
+    held_on) index that reads at most three entries per match, where counting every meeting read a
+    ten-year history's 200,000."""
+    first_three = (select(Meeting.id).where(Meeting.match_id == Match.id, meeting_counts(Meeting, end))
+                   .order_by(Meeting.held_on).limit(3).correlate(Match).subquery())
+    return select(func.count()).select_from(first_three).scalar_subquery()
 
 
 def _counted_matches(start: date, end: date, cutoff: date):
     """The matches either criterion can count (started in the period, or in the period and ended by
-    ``cutoff``) with more than one meeting held on or before ``end``; ``three`` is 1 when they have
-    more than two."""
+    ``cutoff``), with their meetings counted up to three (``held``). ``OFFSET 0`` keeps PostgreSQL
+    from merging this subquery into the statement that uses it, which would count the meetings again
+    for every place ``held`` is read."""
     candidates = and_(Match.started_on <= end,
                       or_(Match.started_on >= start, and_(Match.ended_on > start, Match.ended_on <= cutoff)))
     return (select(Match.id.label("match_id"), Match.referral_id.label("referral_id"),
                    Match.started_on.label("started_on"), Match.ended_on.label("ended_on"),
-                   case((_held_at_least(3, end), 1), else_=0).label("three"))
-            .where(candidates, _held_at_least(2, end))
+                   _meetings_up_to_three(end).label("held"))
+            .where(candidates)
+            .offset(0)
             .subquery())
 
 
@@ -69,11 +72,11 @@ def criteria_1_and_2(start: date, end: date) -> tuple[ReportSection, ReportSecti
     status yet is no follow-up, so its match counts under ``no_followup``. The contract dates the
     follow-up by nothing, so a status recorded after ``to`` counts too.
 
-    Both in one statement, grouped by the year the match started; a match's meetings are not
-    counted, only whether its second and third exist."""
+    Both in one statement, grouped by the year the match started; a match's meetings are counted
+    only up to three."""
     cutoff = last_day_months_before(end, FOLLOWUP_MONTHS)
     matches = _counted_matches(start, end, cutoff)
-    eligible = and_(matches.c.three == 1, match_in_period(matches.c, start, end), matches.c.ended_on <= cutoff)
+    eligible = and_(matches.c.held > 2, match_in_period(matches.c, start, end), matches.c.ended_on <= cutoff)
     year = year_of(matches.c.started_on).label("year")
     rows = db.session.execute(
         select(year, func.count(func.distinct(case((matches.c.started_on >= start, Referral.citizen_id)))),
@@ -83,6 +86,7 @@ def criteria_1_and_2(start: date, end: date) -> tuple[ReportSection, ReportSecti
         .select_from(matches)
         .join(Referral, Referral.id == matches.c.referral_id)
         .outerjoin(FollowUp, and_(FollowUp.match_id == matches.c.match_id, FollowUp.months_after == FOLLOWUP_MONTHS))
+        .where(matches.c.held > 1)
         .group_by(year)).all()
     # A row per year a counted match started in (a few dozen at most): criterion 1 is each year's
     # distinct young people who started within the period, criterion 2 the sum over the years.
