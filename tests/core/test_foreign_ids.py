@@ -50,8 +50,19 @@ def _snapshot(db, tenant_id):
     return rows
 
 
+def _text_of(response) -> str:
+    """The body as text; a workbook (the records export) as the text of its sheets."""
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(response.get_data())) as book:
+            return "\n".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
+    return response.get_data(as_text=True)
+
+
 def _shows_b(response):
-    body = response.get_data(as_text=True)
+    body = _text_of(response)
     return [marker for marker in B_MARKERS if marker in body]
 
 
