@@ -4,11 +4,12 @@ next ones of a rhythm in one go."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import Date, Integer, String, bindparam, case, func, select
 
 from core.audit import services as audit
 from core.errors import (
@@ -19,7 +20,7 @@ from core.groups.models import GROUP_KINDS, MEETING_KINDS, GroupMeeting, GroupMe
 from core.hooks import current_hooks
 from core.hooks.types import MeetingRhythm
 from core.pagination import paginate
-from core.tenancy import utcnow
+from core.tenancy import built_once, utcnow
 from core.volunteers import services as volunteers
 from core.volunteers.models import Volunteer, VolunteerStatus
 
@@ -223,16 +224,25 @@ def volunteer_meetings(volunteer: Volunteer):
         .order_by(GroupMeeting.on.desc(), GroupMeeting.id.desc())).all()
 
 
+@cache
+def _meetings_and_upcoming_statement():
+    """Built once, its values bound at execution (:func:`core.tenancy.built_once`)."""
+    volunteer_id = bindparam("volunteer_id", type_=Integer)
+    mine = (GroupMeetingParticipant.meeting_id == GroupMeeting.id) & (GroupMeetingParticipant.volunteer_id == volunteer_id)
+    upcoming = (GroupMeeting.kind == bindparam("kind", type_=String)) & (GroupMeeting.on >= bindparam("on", type_=Date))
+    return built_once(
+        select(GroupMeeting, GroupMeetingParticipant).outerjoin(GroupMeetingParticipant, mine)
+        .where(GroupMeetingParticipant.id.is_not(None) | upcoming)
+        .order_by(GroupMeeting.on.desc(), GroupMeeting.id.desc()))
+
+
 def volunteer_meetings_and_upcoming(volunteer: Volunteer, kind: str, on: date | None = None):
     """``(history, upcoming)`` in one query: the volunteer's invitations and attendance as
     :func:`volunteer_meetings` gives them, and the meetings of ``kind`` on ``on`` (default today) or
     later that the volunteer is not invited to, soonest first."""
     on = on or volunteers.today()
-    mine = (GroupMeetingParticipant.meeting_id == GroupMeeting.id) & (GroupMeetingParticipant.volunteer_id == volunteer.id)
-    rows = db.session.execute(
-        select(GroupMeeting, GroupMeetingParticipant).outerjoin(GroupMeetingParticipant, mine)
-        .where(GroupMeetingParticipant.id.is_not(None) | ((GroupMeeting.kind == kind) & (GroupMeeting.on >= on)))
-        .order_by(GroupMeeting.on.desc(), GroupMeeting.id.desc())).all()
+    rows = db.session.execute(_meetings_and_upcoming_statement(),
+                              {"volunteer_id": volunteer.id, "kind": kind, "on": on}).all()
     history = [row for row in rows if row[1] is not None]
     upcoming = sorted((meeting for meeting, participant in rows if participant is None),
                       key=lambda m: (m.on, m.starts_at or time.min, m.id))
@@ -295,12 +305,19 @@ def rhythm_statuses(on: date | None = None) -> list[RhythmStatus]:
     rhythms = meeting_rhythms()
     if not rhythms:
         return []
+    found = {kind: dates for kind, *dates in db.session.execute(
+        _rhythm_statement(), {"on": on, "kinds": [r.kind for r in rhythms]})}
+    return [RhythmStatus(r, on, *found.get(r.kind, (None, None, None))) for r in rhythms]
+
+
+@cache
+def _rhythm_statement():
+    """Each kind's last meeting before the day, first from the day on and latest; built once."""
+    on = bindparam("on", type_=Date)
     last = func.max(case((GroupMeeting.on < on, GroupMeeting.on)))
     upcoming = func.min(case((GroupMeeting.on >= on, GroupMeeting.on)))
-    found = {kind: dates for kind, *dates in db.session.execute(
-        select(GroupMeeting.kind, last, upcoming, func.max(GroupMeeting.on))
-        .where(GroupMeeting.kind.in_([r.kind for r in rhythms])).group_by(GroupMeeting.kind))}
-    return [RhythmStatus(r, on, *found.get(r.kind, (None, None, None))) for r in rhythms]
+    return built_once(select(GroupMeeting.kind, last, upcoming, func.max(GroupMeeting.on))
+                      .where(GroupMeeting.kind.in_(bindparam("kinds", expanding=True))).group_by(GroupMeeting.kind))
 
 
 def unplanned_rhythms(on: date | None = None) -> list[RhythmStatus]:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, Integer, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -15,6 +16,7 @@ from core.errors import UNREADABLE_DATE, Conflict, NotFound, ServiceError, outsi
 from core.extensions import db
 from core.hooks import current_hooks
 from core.locking import lock_for_update
+from core.tenancy import built_once
 from core.training.models import ENROLLED, WAITING, WITHDRAWN, Course, CourseEnrollment, CourseSession, SessionAttendance
 from core.volunteers import services as volunteers
 from core.volunteers.models import Volunteer, VolunteerStatus
@@ -370,25 +372,33 @@ class OpenCourse:
         return max(self.course.max_participants - self.enrolled, 0)
 
 
-def volunteer_courses_and_openings(volunteer: Volunteer, on: date | None = None):
-    """``(history, openings)`` in one query: the volunteer's enrolments as :func:`volunteer_courses`
-    gives them, and the courses open for enrolment on ``on`` (default today) that the volunteer is
-    not on (never enrolled, or withdrawn), soonest first, as :class:`OpenCourse`."""
-    on = on or volunteers.today()
+@cache
+def _courses_and_openings_statement():
+    """Built once, its values bound at execution (:func:`core.tenancy.built_once`): building it
+    cost ten times what SQLite takes to run it (2.8 against 0.2 ms on a volunteer's page)."""
     later = aliased(CourseSession)
     last_on = select(func.max(later.on)).where(later.course_id == Course.id).correlate(Course).scalar_subquery()
     taken = aliased(CourseEnrollment)
     enrolled = (select(func.count(taken.id)).where(taken.course_id == Course.id, taken.state == ENROLLED)
                 .correlate(Course).scalar_subquery())
-    rows = db.session.execute(
+    volunteer_id, on = bindparam("volunteer_id", type_=Integer), bindparam("on", type_=Date)
+    return built_once(
         select(Course, CourseEnrollment, CourseSession, SessionAttendance.attended, enrolled)
         .outerjoin(CourseEnrollment, and_(CourseEnrollment.course_id == Course.id,
-                                          CourseEnrollment.volunteer_id == volunteer.id))
+                                          CourseEnrollment.volunteer_id == volunteer_id))
         .outerjoin(CourseSession, CourseSession.course_id == Course.id)
         .outerjoin(SessionAttendance, (SessionAttendance.session_id == CourseSession.id)
-                   & (SessionAttendance.volunteer_id == volunteer.id))
+                   & (SessionAttendance.volunteer_id == volunteer_id))
         .where(or_(CourseEnrollment.id.is_not(None), func.coalesce(last_on, on) >= on))
-        .order_by(Course.id, CourseSession.on, CourseSession.starts_at, CourseSession.id)).all()
+        .order_by(Course.id, CourseSession.on, CourseSession.starts_at, CourseSession.id))
+
+
+def volunteer_courses_and_openings(volunteer: Volunteer, on: date | None = None):
+    """``(history, openings)`` in one query: the volunteer's enrolments as :func:`volunteer_courses`
+    gives them, and the courses open for enrolment on ``on`` (default today) that the volunteer is
+    not on (never enrolled, or withdrawn), soonest first, as :class:`OpenCourse`."""
+    on = on or volunteers.today()
+    rows = db.session.execute(_courses_and_openings_statement(), {"volunteer_id": volunteer.id, "on": on}).all()
     courses: dict[int, tuple] = {}
     for course, enrollment, session, attended, taken_places in rows:
         entry = courses.setdefault(course.id, (course, enrollment, [], taken_places))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from flask import g, has_request_context
 from flask_babel import LazyString, format_date, lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 
-from core.tenancy import current_tenant
+from core.tenancy import built_once, current_tenant
 from core.audit import services as audit
 from core.codes import recruitment_channels
 from core import clock
@@ -406,10 +407,15 @@ def screenings_expiring(on: date | None = None, within_days: int = 30) -> list[t
 def _latest_screenings(volunteer_ids: list[int]) -> dict[int, date]:
     if not volunteer_ids:
         return {}
-    rows = db.session.execute(
-        select(Screening.volunteer_id, func.max(Screening.obtained_on))
-        .where(Screening.volunteer_id.in_(volunteer_ids)).group_by(Screening.volunteer_id))
-    return dict(rows.all())
+    return dict(db.session.execute(_latest_screenings_statement(), {"ids": list(volunteer_ids)}).all())
+
+
+@cache
+def _latest_screenings_statement():
+    """Built once (:func:`core.tenancy.built_once`): the volunteer's page asks on every request."""
+    return built_once(select(Screening.volunteer_id, func.max(Screening.obtained_on))
+                      .where(Screening.volunteer_id.in_(bindparam("ids", expanding=True)))
+                      .group_by(Screening.volunteer_id))
 
 
 # ---- lists ---------------------------------------------------------------------------------------
