@@ -8,6 +8,13 @@
   Jinja into a page of about the app's size: a layout with a header, a table with a link per row
   (the floor of the volunteer lists, web and API).
 
+- ``signed_in``: the app itself (``core.create_app()``) with two pages of its own that do nothing:
+  ``/<tenant>/bench/answer`` answers "ok" and ``/<tenant>/bench/page`` the layout with an empty
+  content block, both only to a signed-in member of the tenant. Not a floor the targets are set
+  against but a reference: what every signed-in page pays before it shows anything (the server-side
+  session, the user, tenant and membership, the tenant scope, the audit, the security headers; and
+  the layout's header, menu and language form), so that a page's own cost can be read off.
+
 Serve one with ``gunicorn -c gunicorn.conf.py 'bench.floors:create_app("list")'``; the database is
 ``DATABASE_URL`` (the benchmark's copy of the demo data).
 """
@@ -21,7 +28,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Date, Integer, String, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-KINDS = ("hello", "one_row", "list")
+KINDS = ("hello", "one_row", "list", "signed_in")
 LIST_ROWS = 50
 
 
@@ -49,6 +56,8 @@ class Volunteer(db.Model):
 def create_app(kind: str = "hello", database_url: str | None = None) -> Flask:
     if kind not in KINDS:
         raise ValueError(f"unknown floor {kind!r}; one of {', '.join(KINDS)}")
+    if kind == "signed_in":
+        return _signed_in_app(database_url)
     app = Flask(__name__, template_folder=str(Path(__file__).resolve().parent / "templates"))
 
     if kind == "hello":
@@ -78,6 +87,31 @@ def create_app(kind: str = "hello", database_url: str | None = None) -> Flask:
             rows = db.session.scalars(select(Volunteer).where(Volunteer.tenant_id == tenant_id)
                                       .order_by(Volunteer.name, Volunteer.id).limit(LIST_ROWS)).all()
             return render_template("floor_list.html", rows=rows, tenant_id=tenant_id)
+
+    return app
+
+
+def _signed_in_app(database_url: str | None) -> Flask:
+    from flask import render_template_string
+
+    from core import create_app as create_mentorkorps
+    from core.access import members
+
+    app = create_mentorkorps({"SQLALCHEMY_DATABASE_URI": database_url} if database_url else None)
+
+    @app.route("/<tenant>/bench/answer")
+    @members()
+    def signed_in_answer():
+        return "ok"
+
+    empty_page = app.jinja_env.from_string('{% extends "layout.html" %}{% block content %}{% endblock %}')
+
+    @app.route("/<tenant>/bench/page")
+    @members()
+    def signed_in_page():
+        from flask import render_template
+
+        return render_template(empty_page)
 
     return app
 

@@ -94,6 +94,9 @@ def targets(slug: str, tenant_id: int, volunteer_id: int, path: dict | None = No
         Target("volunteer page (web)", "app", f"/{slug}/volunteers/{volunteer_id}", "web", "one-row read", 0.30),
         Target("volunteer page (API)", "app", f"/api/v1/{slug}/volunteers/{volunteer_id}", "api", "one-row read", 0.30),
         Target("volunteer list (API)", "app", f"/api/v1/{slug}/volunteers", "api", "50-row list", 0.35),
+        # References, not targets: what any signed-in page of the app costs before its own work.
+        Target("signed-in answer", "signed_in", f"/{slug}/bench/answer", "web", "hello"),
+        Target("signed-in empty page", "signed_in", f"/{slug}/bench/page", "web", "hello"),
         Target("hello", "hello", "/"),
         Target("one-row read", "one_row", f"/{tenant_id}/volunteers/{volunteer_id}"),
         Target("50-row list", "list", f"/{tenant_id}/volunteers/"),
@@ -407,7 +410,7 @@ def run() -> dict:
 
         sizes = {t.name: check_answers(servers[t.server].base, t.path, credentials[t.auth] if t.auth else {})
                  for t in plan}
-        for target in (t for t in plan if t.server == "app"):
+        for target in (t for t in plan if t.floor is not None):
             floor = by_name[target.floor]
             load(floor, warmup), load(target, warmup)
             first = load(floor, max(duration // 2, 1))

@@ -3,6 +3,7 @@ meetings a municipality holds at a steady rhythm (``mentorkorps_meeting_rhythms`
 next ones of a rhythm in one go."""
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import cache
 from datetime import date, time, timedelta
@@ -224,6 +225,13 @@ def volunteer_meetings(volunteer: Volunteer):
         .order_by(GroupMeeting.on.desc(), GroupMeeting.id.desc())).all()
 
 
+# A row of a volunteer's meeting history, as the volunteer's page reads it: plain tuples, not ORM
+# objects (a long-standing mentor has a few invitations a month, and loading two objects per row
+# cost more than the query).
+MeetingSeen = namedtuple("MeetingSeen", "id on starts_at title kind place")
+Invitation = namedtuple("Invitation", "id attended")
+
+
 @cache
 def _meetings_and_upcoming_statement():
     """Built once, its values bound at execution (:func:`core.tenancy.built_once`)."""
@@ -231,21 +239,26 @@ def _meetings_and_upcoming_statement():
     mine = (GroupMeetingParticipant.meeting_id == GroupMeeting.id) & (GroupMeetingParticipant.volunteer_id == volunteer_id)
     upcoming = (GroupMeeting.kind == bindparam("kind", type_=String)) & (GroupMeeting.on >= bindparam("on", type_=Date))
     return built_once(
-        select(GroupMeeting, GroupMeetingParticipant).outerjoin(GroupMeetingParticipant, mine)
+        select(*(getattr(GroupMeeting, name) for name in MeetingSeen._fields),
+               GroupMeetingParticipant.id, GroupMeetingParticipant.attended)
+        .outerjoin(GroupMeetingParticipant, mine)
         .where(GroupMeetingParticipant.id.is_not(None) | upcoming)
         .order_by(GroupMeeting.on.desc(), GroupMeeting.id.desc()))
 
 
 def volunteer_meetings_and_upcoming(volunteer: Volunteer, kind: str, on: date | None = None):
-    """``(history, upcoming)`` in one query: the volunteer's invitations and attendance as
-    :func:`volunteer_meetings` gives them, and the meetings of ``kind`` on ``on`` (default today) or
-    later that the volunteer is not invited to, soonest first."""
+    """``(history, upcoming)`` in one query: the volunteer's invitations and attendance,
+    ``[(MeetingSeen, Invitation)]`` newest first, and the meetings of ``kind`` on ``on`` (default
+    today) or later that the volunteer is not invited to, ``[MeetingSeen]`` soonest first."""
     on = on or volunteers.today()
-    rows = db.session.execute(_meetings_and_upcoming_statement(),
-                              {"volunteer_id": volunteer.id, "kind": kind, "on": on}).all()
-    history = [row for row in rows if row[1] is not None]
-    upcoming = sorted((meeting for meeting, participant in rows if participant is None),
-                      key=lambda m: (m.on, m.starts_at or time.min, m.id))
+    history, upcoming = [], []
+    for *meeting, invitation_id, attended in db.session.execute(
+            _meetings_and_upcoming_statement(), {"volunteer_id": volunteer.id, "kind": kind, "on": on}):
+        if invitation_id is None:
+            upcoming.append(MeetingSeen(*meeting))
+        else:
+            history.append((MeetingSeen(*meeting), Invitation(invitation_id, attended)))
+    upcoming.sort(key=lambda m: (m.on, m.starts_at or time.min, m.id))
     return history, upcoming
 
 

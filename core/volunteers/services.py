@@ -215,10 +215,38 @@ def update_volunteer(volunteer: Volunteer, data: dict, *, allowed=PROFILE_FIELDS
 
 
 def get_volunteer(volunteer_id: int) -> Volunteer:
-    volunteer = db.session.get(Volunteer, volunteer_id)
+    volunteer = db.session.scalar(_volunteer_statement(), {"volunteer_id": volunteer_id})
     if volunteer is None:
         raise NotFound(_l("The volunteer was not found."))
     return volunteer
+
+
+def get_volunteer_with_history(volunteer_id: int) -> Volunteer:
+    """:func:`get_volunteer` with its status history and certificates loaded along (the volunteer's
+    page shows both), each by a statement built once rather than a lazy load built on every page."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    volunteer = get_volunteer(volunteer_id)
+    for name, statement in _history_statements().items():
+        set_committed_value(volunteer, name, db.session.scalars(statement, {"volunteer_id": volunteer_id}).all())
+    return volunteer
+
+
+@cache
+def _volunteer_statement():
+    """Built once: every page about a volunteer starts here (a ``session.get`` is rebuilt with the
+    tenant's filter on each call)."""
+    return built_once(select(Volunteer).where(Volunteer.id == bindparam("volunteer_id")))
+
+
+@cache
+def _history_statements():
+    """The relationships' own rows in their own order (models.Volunteer)."""
+    def of(model, *order):
+        return built_once(select(model).where(model.volunteer_id == bindparam("volunteer_id")).order_by(*order))
+
+    return {"status_changes": of(VolunteerStatusChange, VolunteerStatusChange.id),
+            "screenings": of(Screening, Screening.obtained_on.desc(), Screening.id)}
 
 
 def volunteer_for_user(user) -> Volunteer | None:

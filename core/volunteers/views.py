@@ -208,7 +208,7 @@ def _volunteer_page(volunteer, *, status_form=None, screening_form=None, account
 @members("coordinator")
 @reads("volunteer", "volunteer_id")
 def show(volunteer_id: int):
-    return _volunteer_page(services.get_volunteer(volunteer_id))
+    return _volunteer_page(services.get_volunteer_with_history(volunteer_id))
 
 
 @bp.route("/<int:volunteer_id>/status", methods=["POST"])
@@ -241,7 +241,7 @@ def invite_to_info_meeting(volunteer_id: int):
     _meetings, upcoming = groups.volunteer_meetings_and_upcoming(volunteer, INFO_MEETING)
     form = InfoMeetingForm(choices=_meeting_choices(upcoming))
     meeting = next((m for m in upcoming if m.id == form.chosen.data), None)
-    outcome = submit(form, lambda: groups.invite(meeting, [volunteer.id]))
+    outcome = submit(form, lambda: groups.invite(groups.get_meeting(meeting.id), [volunteer.id]))
     if outcome.ok:
         flash(_("%(name)s is invited to %(meeting)s on %(date)s.", name=volunteer.name, meeting=meeting.title,
                 date=format_date(meeting.on, "long")), "success")

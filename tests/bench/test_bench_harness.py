@@ -177,3 +177,36 @@ def test_the_production_workers_keep_start_up_objects_out_of_the_garbage_collect
         server.wait(timeout=20)
     assert answer["threshold"] == list(spec["GC_THRESHOLD"])
     assert answer["frozen"] > 1000
+
+
+def test_the_signed_in_reference_pages_answer_only_a_signed_in_member(app, db, tenant, other_tenant, user_factory,
+                                                                       database_url):
+    """The ``signed_in`` reference is the app itself with two empty pages behind the same sign-in
+    and membership check as every page (a measure of the app's machinery, not a way around it)."""
+    from tests.conftest import login
+
+    from types import SimpleNamespace
+
+    user = user_factory(tenant, "coordinator")
+    coordinator, here = SimpleNamespace(email=user.email), SimpleNamespace(slug=tenant.slug)
+    plan = {t.name: t for t in targets(tenant.slug, tenant.id, 1) if t.server == "signed_in"}
+    elsewhere = other_tenant.slug
+    db.session.commit()  # the test's own session holds no transaction while the reference app writes
+    reference = floors.create_app("signed_in", database_url)
+    reference.config.update(TESTING=True, SECRET_KEY="test", RATELIMIT_ENABLED=False)
+    assert {t.floor for t in plan.values()} == {"hello"}
+    client = reference.test_client()
+    for target in plan.values():
+        assert client.get(target.path).status_code == 302  # not signed in: the login page
+    login(client, coordinator, here)
+    answer = client.get(plan["signed-in answer"].path)
+    assert (answer.status_code, answer.get_data(as_text=True)) == (200, "ok")
+    page = client.get(plan["signed-in empty page"].path)
+    assert page.status_code == 200
+    assert 'data-testid="tenant-name"' in page.get_data(as_text=True)  # the layout, with its header
+    refused = client.get(f"/{elsewhere}/bench/answer")
+    assert refused.status_code == 404  # not a member there: the same answer as for a tenant that does not exist
+    with reference.app_context():
+        from core.extensions import db as reference_db
+
+        reference_db.engine.dispose()
