@@ -63,6 +63,7 @@ PROPOSABLE_REFERRAL_STATUSES = ("accepted", "ended")
 MAX_CANDIDATES = 5
 CHOICE_LINK_DAYS = 14
 BOARD_CANDIDATES = 5  # ranked candidates shown per referral on the board, beyond the suggestion
+BOARD_PAGE_SIZE = 10  # young people a page of the board shows, the longest waiting first
 
 
 def today() -> date:
@@ -154,14 +155,16 @@ def candidates_for(referral: Referral, *, limit: int | None = None, on: date | N
     return [CandidateView(v, score, parts) for v, score, parts in ordered[:limit]]
 
 
-def candidates_for_many(referrals: list[Referral], *, limit: int | None = None,
-                        on: date | None = None) -> dict[int, list[CandidateView]]:
+def candidates_for_many(referrals: list[Referral], *, limit: int | None = None, on: date | None = None,
+                        eligible: list | None = None) -> dict[int, list[CandidateView]]:
     """:func:`candidates_for` of many referrals in one scoring run (the matching board): the same
-    ranking per referral, with the features and the eligibility loaded once, not per referral."""
+    ranking per referral, with the features and the eligibility loaded once, not per referral.
+    ``eligible``: :func:`eligible_volunteers` on ``on``, when the caller has it already (the board
+    lists them too; the gates run plugin hooks per volunteer)."""
     on = on or today()
     limit = limit or candidate_count()
     referrals = list(referrals)
-    volunteers = {v.id: v for v in eligible_volunteers(on)}
+    volunteers = {v.id: v for v in (eligible if eligible is not None else eligible_volunteers(on))}
     if not referrals or not volunteers:
         return {r.id: [] for r in referrals}
     young = scoring.young_features(referrals, on)
@@ -197,12 +200,13 @@ class BoardRow:
     missing: int
 
 
-def suggest_for_waiting_list(on: date | None = None) -> list[BoardRow]:
+def suggest_for_waiting_list(on: date | None = None, *, eligible: list | None = None) -> list[BoardRow]:
     """Candidates for every waiting referral at once: a scarce mentor is offered to one young person
-    only, and no mentor beyond their free places (core.matching.assignment)."""
+    only, and no mentor beyond their free places (core.matching.assignment). ``eligible`` as in
+    :func:`candidates_for_many`."""
     on = on or today()
     referrals = waiting_referrals()
-    volunteers = {v.id: v for v in eligible_volunteers(on)}
+    volunteers = {v.id: v for v in (eligible if eligible is not None else eligible_volunteers(on))}
     if not referrals:
         return []
     batch = suggest(referrals, list(volunteers), on=on)

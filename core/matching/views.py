@@ -28,7 +28,7 @@ from core.matching import services
 from core.matching.assignment import candidate_count
 from core.matching.models import MATCH_STATUSES, Match
 from core.meetings import services as meetings
-from core.pagination import page_number
+from core.pagination import Page, page_number
 from core.referrals import services as referrals
 
 bp = Blueprint("matching", __name__, url_prefix="/<tenant>", template_folder="templates")
@@ -81,18 +81,31 @@ def board():
     else:
         code = 200
     batch = request.args.get("batch") == "1"
-    if batch:
-        rows = [(row.referral, row.suggested, row.missing) for row in services.suggest_for_waiting_list()]
-        _load_citizens([row[0] for row in rows])
-    else:
-        waiting = services.waiting_referrals()
-        _load_citizens(waiting)
-        ranked = services.candidates_for_many(waiting, limit=services.BOARD_CANDIDATES)
-        rows = [(r, ranked[r.id], 0) for r in waiting]
+    # One page of the waiting list at a time: each young person carries a form with their
+    # candidates and every available mentor, which at forty young people weighed 280 kB.
+    number = page_number(request.form if request.method == "POST" else request.args)
     available = services.eligible_volunteers()
-    return render_template("matching/board.html", rows=rows, batch=batch, preselect=candidate_count(),
+    if batch:  # the suggestion is made for the whole list (a scarce mentor offered once), shown a page at a time
+        suggested = [(row.referral, row.suggested, row.missing) for row in services.suggest_for_waiting_list(eligible=available)]
+        page = _board_page(suggested, number)
+        _load_citizens([row[0] for row in page.items])
+    else:
+        page = _board_page(services.waiting_referrals(), number)
+        _load_citizens(page.items)
+        ranked = services.candidates_for_many(page.items, limit=services.BOARD_CANDIDATES, eligible=available)
+        page.items = [(r, ranked[r.id], 0) for r in page.items]
+    return render_template("matching/board.html", rows=page.items, page=page, batch=batch, preselect=candidate_count(),
                            available=available, error=error, error_referral=error_referral,
                            form=ActionForm(formdata=None), **_labels()), code
+
+
+def _board_page(waiting: list, number: int) -> Page:
+    """Page ``number`` of the board's rows; past the end, the last page (a proposal can empty the
+    page the coordinator was on)."""
+    size = services.BOARD_PAGE_SIZE
+    last = max(1, -(-len(waiting) // size))
+    number = min(number, last)
+    return Page(waiting[(number - 1) * size:number * size], number, size, len(waiting))
 
 
 # ---- matches ---------------------------------------------------------------------------------------

@@ -298,6 +298,59 @@ def test_choosing_someone_who_is_not_a_candidate_is_refused_on_the_page(client, 
 
 # ---- query counts ---------------------------------------------------------------------------------
 
+def _board_names(html: str) -> list[str]:
+    return re.findall(r'data-testid="board-referral-\d+">\s*<h2 class="h3"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_the_board_shows_ten_young_people_a_page_the_longest_waiting_first(client, coordinator, matching_tenant,
+                                                                           mentor_factory, referral_factory):
+    from datetime import timedelta
+
+    anna = mentor_factory("Anna Andersen", capacity=2)
+    names = [f"Venter {n:02d}" for n in range(12)]
+    referrals = [referral_factory(name, referred_on=date.today() - timedelta(days=40 - n)) for n, name in enumerate(names)]
+    anna_id, *referral_ids = _ids(matching_tenant, anna, *referrals)
+
+    first = client.get("/matchby/matching").get_data(as_text=True)
+    assert _board_names(first) == names[:10]
+    assert "12 young people are waiting. Showing 1–10." in re.sub(r"\s+", " ", first)
+    assert 'href="/matchby/matching?page=2"' in first and "Page 1 of 2" in first
+    second = client.get("/matchby/matching?page=2").get_data(as_text=True)
+    assert _board_names(second) == names[10:]
+    assert "Showing 11–12." in re.sub(r"\s+", " ", second)
+    assert _board_names(client.get("/matchby/matching?page=99").get_data(as_text=True)) == names[10:]  # the last
+    for junk in ("0", "-1", "abc", "99999999999999999999999"):
+        response = client.get(f"/matchby/matching?page={junk}")
+        assert response.status_code == 200 and _board_names(response.get_data(as_text=True)) == names[:10]
+
+    # A refusal on the second page is shown there, next to its young person.
+    _proposed(matching_tenant, referral_ids[0], [anna_id], choose=anna_id, accept=True)
+    _proposed(matching_tenant, referral_ids[1], [anna_id], choose=anna_id, accept=True)
+    response = post_form(client, "/matchby/matching", {"referral_id": referral_ids[11], "other_volunteer_id": anna_id,
+                                                       "page": "2"}, page="/matchby/matching?page=2")
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "No free place with Anna Andersen" in html
+    # Two fewer waiting: ten on the first page, none left for the second, which shows the last one.
+    assert _board_names(html) == names[2:]
+
+
+def test_the_batch_suggestion_is_made_for_the_whole_list_and_shown_a_page_at_a_time(
+        client, coordinator, matching_tenant, mentor_factory, referral_factory):
+    from datetime import timedelta
+
+    mentor_factory("Anna Andersen", capacity=1)
+    names = [f"Venter {n:02d}" for n in range(11)]
+    for n, name in enumerate(names):
+        referral_factory(name, referred_on=date.today() - timedelta(days=40 - n))
+    first = client.get("/matchby/matching?batch=1").get_data(as_text=True)
+    second = client.get("/matchby/matching?batch=1&page=2").get_data(as_text=True)
+    assert _board_names(first) == names[:10] and _board_names(second) == names[10:]
+    assert 'href="/matchby/matching?batch=1&amp;page=2"' in first or 'href="/matchby/matching?page=2&amp;batch=1"' in first
+    # The scarce mentor is offered once over the whole list, not once per page.
+    assert first.count('data-testid="candidate"') + second.count('data-testid="candidate"') == 1
+
+
 def test_the_board_and_the_matches_list_have_constant_queries(client, coordinator, matching_tenant, mentor_factory,
                                                               referral_factory, count_queries):
     def add(n, tag):
