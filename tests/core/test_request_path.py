@@ -132,6 +132,28 @@ def test_dates_are_written_as_flask_babel_writes_them(app, tenant, language):
     assert expected[2] != expected[8]  # "medium" differs from "long": the format reached babel
 
 
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_timestamps_are_written_as_flask_babel_writes_them(app, tenant, language):
+    """The audit tables' timestamps (stored in UTC, shown in Copenhagen time): the same text as
+    flask_babel's filter, through a year's hours, both time changes (the hour that repeats in
+    October, the one that is skipped in March), midnight and the turn of the year."""
+    from datetime import datetime, timedelta
+
+    from flask import render_template_string
+
+    values = [datetime(2026, 1, 1) + timedelta(hours=h, minutes=7 * h % 60, seconds=h % 60) for h in range(0, 24 * 365, 13)]
+    values += [datetime(2026, 3, 29, 0, 59, 59), datetime(2026, 3, 29, 1, 0), datetime(2026, 10, 25, 0, 30),
+               datetime(2026, 10, 25, 1, 30), datetime(2026, 12, 31, 23, 0), datetime(2026, 12, 31, 22, 59, 59, 999999)]
+    formats = [None, "short", "medium", "long", "full", "yyyy-MM-dd HH:mm"]
+    with app.test_request_context(f"/{tenant.slug}/"), force_locale(language):
+        expected = [flask_babel.format_datetime(v, f) for v in values for f in formats]
+        template = app.jinja_env.from_string("{{ v|datetimeformat(f) }}")
+        for _ in range(2):  # written, then from the memo
+            assert [template.render(v=v, f=f) for v in values for f in formats] == expected
+        assert render_template_string("{{ v|datetimeformat }}", v=values[1]) == flask_babel.format_datetime(values[1])
+    assert len(set(expected)) > len(values) * 3  # the formats and the hours reached babel
+
+
 def test_the_list_writes_its_dates_without_asking_for_the_locale_per_row(db, signed_in, tenant, monkeypatch):
     asked = []
     original = flask_babel.get_locale
