@@ -339,3 +339,43 @@ def test_a_volunteer_who_left_is_offered_no_next_step(coordinator, volunteer_fac
                          page=f"{BASE}/{anna.id}")
     assert response.status_code == 409  # the service's refusal, shown on the form
     assert "has left" in text(response).split('data-testid="course-form"', 1)[1].split("</form>", 1)[0]
+
+
+def test_two_municipalities_alternating_each_see_only_their_own_history_and_openings(client, tenant_factory,
+                                                                                    user_factory):
+    """The page's statements are built once per process and filtered per tenant: requests that
+    alternate between two municipalities, in one client, each show their own courses, meetings,
+    status history and certificates, never the other's."""
+    from datetime import date, timedelta
+
+    from core.tenancy import tenant_context
+    from tests.conftest import login
+
+    soon = date.today() + timedelta(days=5)
+    pages = {}
+    for slug in ("nordby", "sydby"):
+        tenant = tenant_factory(slug, slug.title())
+        with tenant_context(tenant):
+            volunteer = services.create_volunteer({"name": f"Frivillig {slug}", "recruited_on": date.today() - timedelta(days=9)})
+            services.add_screening(volunteer, "child_certificate", date.today() - timedelta(days=3), f"attest {slug}")
+            course = training.create_course({"title": f"Kursus {slug}"})
+            training.add_session(course, soon, 3)
+            meeting = groups.create_meeting({"kind": "info_meeting", "title": f"Infomøde {slug}", "on": soon})
+            old = groups.create_meeting({"kind": "experience_group", "title": f"Erfa {slug}",
+                                         "on": date.today() - timedelta(days=2)})
+            groups.invite(old, [volunteer.id])
+            db.session.commit()
+            pages[slug] = (f"/{slug}/volunteers/{volunteer.id}", tenant)
+    users = {slug: user_factory(tenant, "coordinator") for slug, (_url, tenant) in pages.items()}
+    clients = {}
+    for slug, (url, tenant) in pages.items():
+        clients[slug] = login(client.application.test_client(), users[slug], tenant)
+    for slug in ("nordby", "sydby", "nordby", "sydby"):
+        other = "sydby" if slug == "nordby" else "nordby"
+        response = clients[slug].get(pages[slug][0])
+        assert response.status_code == 200
+        shown = html.unescape(response.get_data(as_text=True))
+        for marker in ("Kursus", "Infomøde", "Erfa", "attest", "Frivillig"):
+            assert f"{marker} {slug}" in shown, marker
+            assert f"{marker} {other}" not in shown, marker  # nothing of the other municipality
+        assert clients[slug].get(pages[other][0]).status_code == 404  # nor its volunteer
