@@ -39,6 +39,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, g, has_request_context, request
 from flask_login import current_user
@@ -274,9 +275,20 @@ _INSERT = AuditEvent.__table__.insert()
 def reads_of(subject_type: str, subject_id: int, *, limit: int = 200) -> list[tuple]:
     """Who read this subject, newest first: ``(event, user)`` pairs (``user`` is ``None`` for a
     deleted account), at most ``limit``. One query, on the subject index."""
-    from core.accounts.models import User
+    return list(db.session.execute(_reads_statement(), {"subject_type": subject_type, "subject_id": subject_id,
+                                                        "limit": limit}))
 
-    return list(db.session.execute(
+
+@cache
+def _reads_statement():
+    """Built once, its values bound (:func:`core.tenancy.built_once`): two pages show it on every view."""
+    from sqlalchemy import bindparam
+
+    from core.accounts.models import User
+    from core.tenancy import built_once
+
+    return built_once(
         select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.user_id)
-        .where(AuditEvent.kind == READ, AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+        .where(AuditEvent.kind == READ, AuditEvent.subject_type == bindparam("subject_type"),
+               AuditEvent.subject_id == bindparam("subject_id"))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(bindparam("limit")))

@@ -19,11 +19,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core import clock
 from core.audit import services as audit
@@ -38,7 +39,7 @@ from core.matching.assignment import candidate_count, suggest
 from core.matching.models import OPEN_STATUSES, ChoiceLink, Match, MatchCandidate, MatchTransition
 from core.referrals.models import Referral
 from core.settings import capacity_limit
-from core.tenancy import utcnow
+from core.tenancy import built_once, utcnow
 
 # The allowed transitions; anything else is refused with a 409.
 TRANSITIONS = {
@@ -89,6 +90,37 @@ def get_match(match_id: int) -> Match:
     if match is None:
         raise NotFound(_l("No such match."))
     return match
+
+
+def get_match_for_page(match_id: int) -> Match:
+    """:func:`get_match` with what its page shows loaded along: the young person, the mentor, the
+    candidates with their mentors and the transitions (one statement built once, with two eager
+    loads, instead of a lazy load built for each while the page renders)."""
+    match = db.session.scalar(_match_page_statement(), {"match_id": match_id})
+    if match is None:
+        raise NotFound(_l("No such match."))
+    return match
+
+
+@cache
+def _match_page_statement():
+    from sqlalchemy.orm import joinedload, selectinload
+
+    return built_once(select(Match).where(Match.id == bindparam("match_id")).options(
+        joinedload(Match.referral).joinedload(Referral.citizen), joinedload(Match.volunteer),
+        selectinload(Match.candidates).joinedload(MatchCandidate.volunteer), selectinload(Match.transitions)))
+
+
+def citizen_id_of_match(match_id: int) -> int | None:
+    """Whose match it is (the audit of a read of the match's page): one column, one statement
+    built once; the page's objects are gone from the session by the time the audit asks."""
+    return db.session.scalar(_citizen_of_match_statement(), {"match_id": match_id})
+
+
+@cache
+def _citizen_of_match_statement():
+    return built_once(select(Referral.citizen_id).join(Match, Match.referral_id == Referral.id)
+                      .where(Match.id == bindparam("match_id")))
 
 
 def match_query(*, status: str | None = None, volunteer_id: int | None = None):

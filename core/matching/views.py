@@ -162,18 +162,14 @@ def _match_page(match, *, link=None, error=None, code=200):
 
 
 def _referral_citizen(args):
-    from core.extensions import db
-    from core.matching.models import Match
-
-    match = db.session.get(Match, args.get("match_id")) if args.get("match_id") else None
-    return match.referral.citizen_id if match is not None else None
+    return services.citizen_id_of_match(args["match_id"]) if args.get("match_id") else None
 
 
 @bp.route("/matches/<int:match_id>")
 @members("coordinator")
 @reads("citizen", _referral_citizen)
 def match(match_id: int):
-    return _match_page(services.get_match(match_id))
+    return _match_page(services.get_match_for_page(match_id))
 
 
 @bp.route("/matches/<int:match_id>/<action>", methods=["POST"])

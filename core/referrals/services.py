@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from core.audit import services as audit
 from core.audit.models import READ
@@ -24,6 +25,7 @@ from core.errors import Conflict, NotFound, ServiceError, raise_if
 from core.extensions import db
 from core.hooks import current_hooks
 from core.pagination import paginate
+from core.tenancy import built_once
 from core.referrals import cpr as cpr_numbers
 from core.referrals.models import GENDERS, OPEN_REFERRAL_STATUSES, REFERRAL_STATUSES, Citizen, Referral
 
@@ -215,10 +217,35 @@ def visible_referral(referral_id: int, user, role: str) -> Referral:
     raise NotFound(_l("The referral was not found."))
 
 
+def get_referral_for_page(referral_id: int) -> Referral:
+    """:func:`get_referral` with its young person loaded along (the referral's page shows both), by
+    a statement built once instead of a lazy load built while the page renders."""
+    referral = db.session.scalar(_referral_page_statement(), {"referral_id": referral_id})
+    if referral is None:
+        raise NotFound(_l("The referral was not found."))
+    return referral
+
+
+@cache
+def _referral_page_statement():
+    from sqlalchemy.orm import joinedload
+
+    return built_once(select(Referral).where(Referral.id == bindparam("referral_id"))
+                      .options(joinedload(Referral.citizen)))
+
+
 def citizen_id_of(referral_id) -> int | None:
-    """The young person of a referral (for the read audit: the subject is the young person)."""
-    referral = db.session.get(Referral, int(referral_id)) if referral_id is not None else None
-    return referral.citizen_id if referral is not None else None
+    """The young person of a referral (for the read audit: the subject is the young person). One
+    column by a statement built once: the page's objects are gone from the session by the time the
+    audit asks (the identity map holds them weakly)."""
+    if referral_id is None:
+        return None
+    return db.session.scalar(_citizen_of_statement(), {"referral_id": int(referral_id)})
+
+
+@cache
+def _citizen_of_statement():
+    return built_once(select(Referral.citizen_id).where(Referral.id == bindparam("referral_id")))
 
 
 def _outcome_column():
@@ -257,10 +284,16 @@ def list_referrals(*, status=None, referrer_user_id=None, oldest_first=False, pa
 
 
 def outcome_of(referral: Referral) -> str | None:
+    return db.session.scalar(_outcome_statement(), {"referral_id": referral.id})
+
+
+@cache
+def _outcome_statement():
+    """The outcome of the referral's latest ended match; built once (the referral's page asks)."""
     from core.matching.models import Match
 
-    return db.session.scalar(select(Match.outcome).where(Match.referral_id == referral.id, Match.status == "ended")
-                             .order_by(Match.ended_on.desc(), Match.id.desc()).limit(1))
+    return built_once(select(Match.outcome).where(Match.referral_id == bindparam("referral_id"), Match.status == "ended")
+                      .order_by(Match.ended_on.desc(), Match.id.desc()).limit(1))
 
 
 # ---- what each role sees -----------------------------------------------------------------------

@@ -113,7 +113,7 @@ def _referral_page(referral, *, intake_form=None, answers=None, answer_errors=No
 @members("coordinator")
 @reads("citizen", _citizen_of)
 def show(referral_id: int):
-    return _referral_page(services.get_referral(referral_id))
+    return _referral_page(services.get_referral_for_page(referral_id))
 
 
 @bp.route("/<int:referral_id>/cpr", methods=["POST"])
