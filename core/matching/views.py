@@ -90,12 +90,18 @@ def board():
         page = _board_page(suggested, number)
         _load_citizens([row[0] for row in page.items])
     else:
-        page = _board_page(services.waiting_referrals(), number)
+        waiting = services.waiting_referrals()
+        if error_referral is not None:  # the refusal is shown next to its young person, on their page
+            place = next((i for i, r in enumerate(waiting) if str(r.id) == error_referral), None)
+            number = number if place is None else place // services.BOARD_PAGE_SIZE + 1
+        page = _board_page(waiting, number)
         _load_citizens(page.items)
         ranked = services.candidates_for_many(page.items, limit=services.BOARD_CANDIDATES, eligible=available)
         page.items = [(r, ranked[r.id], 0) for r in page.items]
+    # A refusal for a young person the page does not show (no longer waiting) is shown above the list.
+    error_above = error is not None and error_referral not in {str(row[0].id) for row in page.items}
     return render_template("matching/board.html", rows=page.items, page=page, batch=batch, preselect=candidate_count(),
-                           available=available, error=error, error_referral=error_referral,
+                           available=available, error=error, error_referral=error_referral, error_above=error_above,
                            form=ActionForm(formdata=None), **_labels()), code
 
 

@@ -335,6 +335,35 @@ def test_the_board_shows_ten_young_people_a_page_the_longest_waiting_first(clien
     assert _board_names(html) == names[2:]
 
 
+def test_a_refusal_is_shown_on_the_page_of_its_young_person_or_above_the_list(client, coordinator, matching_tenant,
+                                                                              mentor_factory, referral_factory):
+    """The list may have moved between loading the page and sending the form (another coordinator
+    proposed for someone): the refusal is never lost."""
+    from datetime import timedelta
+
+    anna, bo = mentor_factory("Anna Andersen", capacity=1), mentor_factory("Bo Berg", capacity=2)
+    names = [f"Venter {n:02d}" for n in range(12)]
+    referrals = [referral_factory(name, referred_on=date.today() - timedelta(days=40 - n)) for n, name in enumerate(names)]
+    anna_id, bo_id, *referral_ids = _ids(matching_tenant, anna, bo, *referrals)
+    _proposed(matching_tenant, referral_ids[0], [anna_id], choose=anna_id, accept=True)  # Anna is full
+    # Sent from page 2 for someone who is on page 1 now: page 1 is shown, with the refusal in place.
+    response = post_form(client, "/matchby/matching", {"referral_id": referral_ids[5], "other_volunteer_id": anna_id,
+                                                       "page": "2"}, page="/matchby/matching?page=2")
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert _board_names(html) == names[1:11]
+    section = html.split(f'data-testid="board-referral-{referral_ids[5]}"', 1)[1].split("</section>", 1)[0]
+    assert "No free place with Anna Andersen" in section
+    # For someone no longer waiting (proposed meanwhile): above the list.
+    _proposed(matching_tenant, referral_ids[11], [bo_id])
+    response = post_form(client, "/matchby/matching", {"referral_id": referral_ids[11], "volunteer_ids": bo_id,
+                                                       "page": "2"}, page="/matchby/matching?page=2")
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert html.count('data-testid="error"') == 1
+    assert html.index('data-testid="error"') < html.index('data-testid="board-referral-')
+
+
 def test_the_batch_suggestion_is_made_for_the_whole_list_and_shown_a_page_at_a_time(
         client, coordinator, matching_tenant, mentor_factory, referral_factory):
     from datetime import timedelta
