@@ -86,3 +86,19 @@ def page(page, request):
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid).strip("_")
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in_in_english(page, live_server, email: str = "koordinator@middelfart.dk", slug: str = "middelfart") -> None:
+    """Sign in through the login page after switching it to English; waits for the front page."""
+    from playwright.sync_api import expect
+
+    from core.demo import DEMO_PASSWORD
+
+    page.goto(live_server(f"/{slug}/login"))
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page).to_have_url(live_server(f"/{slug}/"))
+    page.wait_for_load_state("load")

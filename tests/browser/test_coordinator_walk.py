@@ -19,16 +19,14 @@ from babel.dates import format_date
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from core.demo import DEMO_PASSWORD
 from core.extensions import db
 from core.platform.services import get_tenant_by_slug
 from core.tenancy import tenant_context
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in_in_english
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
-COORDINATOR = "koordinator@middelfart.dk"
 NAME = "Yrsa Kirkegaard-Holm"  # not a name the demo data uses
 COURSE = "Mentorkursus, vinterholdet"
 MEETING = "Informationsmøde, vinterholdet"
@@ -65,17 +63,6 @@ def stage(live_server):
         db.session.remove()
     yield ids
     app.config.pop("TODAY", None)
-
-
-def sign_in_in_english(page: Page, live_server) -> None:
-    page.goto(live_server("/middelfart/login"))
-    page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_label("E-mail").fill(COORDINATOR)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(live_server("/middelfart/"))
-    page.wait_for_load_state("load")
 
 
 def flashed(page: Page, text: str):

@@ -9,16 +9,14 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import Page, expect
 
-from core.demo import DEMO_PASSWORD
 from core.extensions import db
 from core.platform.services import get_tenant_by_slug
 from core.tenancy import tenant_context
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in_in_english
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
-COORDINATOR = "koordinator@middelfart.dk"
 PEOPLE = ["Asta Abildgaard", "Bjarke Brandt", "Cecilie Clausen", "Dennis Dam"]
 
 
@@ -44,16 +42,6 @@ def running_course(live_server):
             ids = course.id, [s.id for s in sessions], [s.on for s in sessions]
         db.session.remove()
     return ids
-
-
-def sign_in_in_english(page: Page, live_server):
-    page.goto(live_server("/middelfart/login"))
-    page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_label("E-mail").fill(COORDINATOR)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(live_server("/middelfart/"))
 
 
 def register(page: Page, session: int, came: list[str], shot: str):

@@ -11,12 +11,10 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import Page, expect
 
-from core.demo import DEMO_PASSWORD
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in_in_english
 
 pytestmark = pytest.mark.browser
 
-COORDINATOR = "koordinator@middelfart.dk"
 NAME = "Vibeke Skovgaard-Iversen"  # not a name the demo data uses
 MEETING = "Informationsmøde, efterårets hold"
 COURSE = "Mentorkursus, efterårets hold"
@@ -41,16 +39,6 @@ def short(day: date) -> str:
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
-
-def sign_in_in_english(page: Page, live_server) -> None:
-    page.goto(live_server("/middelfart/login"))
-    page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_label("E-mail").fill(COORDINATOR)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(live_server("/middelfart/"))
 
 
 def open_menu(page: Page, label: str) -> None:
