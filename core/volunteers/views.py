@@ -45,6 +45,9 @@ CONFIRMED_CHANGES = {
     VolunteerStatus.PAUSED: _l("While paused, the volunteer cannot be matched with a young person."),
 }
 INFO_MEETING = "info_meeting"
+# A mentor of many years has hundreds of meetings behind them: the pages show the newest, and the
+# whole history is one link away (?meetings=all), so that a page does not grow with the years.
+MEETINGS_SHOWN = 10
 FORM_FIELDS = tuple(name for name in services.PROFILE_FIELDS if name != "external_id")
 
 
@@ -173,6 +176,14 @@ class NextStep:
         return self.invite or self.enroll
 
 
+def _newest_meetings(rows: list) -> tuple[list, int]:
+    """The meeting history a page shows (newest first, :data:`MEETINGS_SHOWN` of them unless the
+    whole history is asked for) and how many meetings there are in all."""
+    if request.args.get("meetings") == "all":
+        return rows, len(rows)
+    return rows[:MEETINGS_SHOWN], len(rows)
+
+
 def _page_data(volunteer):
     """The page's history and what it offers next (two queries)."""
     courses, openings = training.volunteer_courses_and_openings(volunteer)
@@ -196,9 +207,11 @@ def _volunteer_page(volunteer, *, status_form=None, screening_form=None, account
         info_form = InfoMeetingForm(formdata=None, choices=next_step.meetings)
     if course_form is None:
         course_form = CourseChoiceForm(formdata=None, choices=next_step.courses)
+    meetings, meetings_total = _newest_meetings(meetings)
     return render_template(
         "volunteers/show.html", volunteer=volunteer, transitions=transitions, status_form=status_form,
         screening_form=screening_form, account_form=account_form, courses=courses, meetings=meetings,
+        meetings_total=meetings_total,
         next_step=next_step, info_form=info_form, course_form=course_form, confirm=confirm,
         confirmed_changes=CONFIRMED_CHANGES, eligibility=services.eligibility(volunteer),
         valid_until=services.screening_valid_until, linked_user=_linked_user(volunteer), **_labels()), code
@@ -345,9 +358,9 @@ def profile():
     courses, meetings = _history(volunteer)
     today = services.today()
     upcoming = sorted((row for row in meetings if row[0].on >= today), key=lambda row: (row[0].on, row[0].id))
-    past = [row for row in meetings if row[0].on < today]
+    past, past_total = _newest_meetings([row for row in meetings if row[0].on < today])
     return render_template("volunteers/mentor_profile.html", volunteer=volunteer, courses=courses,
-                           upcoming=upcoming, past=past, **_labels())
+                           upcoming=upcoming, past=past, past_total=past_total, **_labels())
 
 
 @mentor_bp.route("/edit", methods=["GET", "POST"], endpoint="edit")
