@@ -57,7 +57,7 @@ def _labels() -> dict:
 
 @bp.route("/matching", methods=["GET", "POST"])
 @members("coordinator")
-@reads("citizen", action=LIST, criteria=("batch",))
+@reads("citizen", action=LIST, criteria=("batch", "page"))
 def board():
     """Waiting referrals with their ranked candidates; ``?batch=1`` shows the suggestion for the
     whole waiting list (a scarce mentor offered once). A POST proposes the checked mentors."""

@@ -16,6 +16,7 @@ from core.matching import services as matching
 from core.matching.models import Match
 from core.tenancy import tenant_context
 from tests.conftest import csrf_token, login, post_form
+from tests.core.test_read_audit import audit_events
 
 
 @pytest.fixture
@@ -318,6 +319,9 @@ def test_the_board_shows_ten_young_people_a_page_the_longest_waiting_first(clien
     second = client.get("/matchby/matching?page=2").get_data(as_text=True)
     assert _board_names(second) == names[10:]
     assert "Showing 11–12." in re.sub(r"\s+", " ", second)
+    # the read audit says which page of the waiting list was looked at
+    board_reads = [e for e in audit_events(matching_tenant, kind="read") if e.action == "citizen.list"]
+    assert board_reads[-1].details == {"criteria": {"page": "2"}}
     assert _board_names(client.get("/matchby/matching?page=99").get_data(as_text=True)) == names[10:]  # the last
     for junk in ("0", "-1", "abc", "99999999999999999999999"):
         response = client.get(f"/matchby/matching?page={junk}")
