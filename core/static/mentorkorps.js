@@ -12,6 +12,19 @@
       button.setAttribute("aria-expanded", "false");
     }
   });
+  // The answer to a form may open the page further down (#participants): its messages, rendered at
+  // the top, would be out of sight there, on a phone above all. They move to just below the heading
+  // the address points to (or into the section it names), and that place is brought into view.
+  var flashes = document.querySelector("[data-mk-flashes]");
+  if (flashes && target && target !== document.getElementById("main-content")) {
+    var heading = /^H[1-6]$/.test(target.tagName) ? target : target.querySelector("h1, h2, h3, h4, h5, h6");
+    if (heading) {
+      heading.after(flashes);
+    } else {
+      target.prepend(flashes);
+    }
+    target.scrollIntoView({block: "start"});
+  }
   if (window.DKFDS && typeof window.DKFDS.init === "function") {
     window.DKFDS.init();
   }
