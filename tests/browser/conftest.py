@@ -88,8 +88,10 @@ def page(page, request):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def sign_in_in_english(page, live_server, email: str = "koordinator@middelfart.dk", slug: str = "middelfart") -> None:
-    """Sign in through the login page after switching it to English; waits for the front page."""
+def sign_in_in_english(page, live_server, email: str = "koordinator@middelfart.dk", slug: str = "middelfart",
+                       password: str | None = None) -> None:
+    """Sign in through the login page after switching it to English (the demo password unless
+    ``password`` is given); waits for the front page."""
     from playwright.sync_api import expect
 
     from core.demo import DEMO_PASSWORD
@@ -98,7 +100,7 @@ def sign_in_in_english(page, live_server, email: str = "koordinator@middelfart.d
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").fill(password or DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_url(live_server(f"/{slug}/"))
     page.wait_for_load_state("load")

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from core import clock
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in_in_english
 
 pytestmark = pytest.mark.browser
 
@@ -69,13 +69,7 @@ def path_tenant(live_server):
 
 
 def sign_in(page: Page, live_server, email: str) -> None:
-    page.goto(live_server(f"/{SLUG}/login"))
-    page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(live_server(f"/{SLUG}/"))
+    sign_in_in_english(page, live_server, email, SLUG, PASSWORD)
 
 
 def new_page(browser: Browser, **kwargs) -> Page:
