@@ -19,6 +19,19 @@ def as_tenant(tenant):
         db.session.commit()
 
 
+def sign_in_as_mentor_of(client, tenant, user_factory, volunteer_id: int):
+    """Sign ``client`` in, reading English, as a new mentor login linked to the volunteer."""
+    from core.volunteers.models import Volunteer
+    from tests.conftest import login
+    from tests.core.volunteers.conftest import use_english
+
+    user = user_factory(tenant, "mentor")
+    with as_tenant(tenant):
+        db.session.get(Volunteer, volunteer_id).user_id = user.id
+    login(client, user, tenant)
+    return use_english(client, tenant)
+
+
 def days_ago(n: int) -> date:
     return date.today() - timedelta(days=n)
 

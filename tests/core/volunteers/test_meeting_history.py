@@ -7,14 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.extensions import db
 from core.groups import services as groups
 from core.volunteers import services
-from core.volunteers.models import Volunteer
 from core.volunteers.views import MEETINGS_SHOWN
-from tests.conftest import login
-from tests.core.volunteers.conftest import use_english
-from tests.core.volunteers.helpers import as_tenant, days_ago, text
+from tests.core.volunteers.helpers import as_tenant, days_ago, sign_in_as_mentor_of, text
 
 BASE = "/middelfart/volunteers"
 PAST = MEETINGS_SHOWN + 3
@@ -70,11 +66,7 @@ def test_a_short_history_is_shown_whole_without_a_link(coordinator, tenant):
 
 
 def test_the_mentors_own_page_shows_the_newest_past_meetings_and_links_to_all(client, tenant, user_factory, veteran):
-    user = user_factory(tenant, "mentor")
-    with as_tenant(tenant):
-        db.session.get(Volunteer, veteran).user_id = user.id
-    login(client, user, tenant)
-    use_english(client, tenant)
+    sign_in_as_mentor_of(client, tenant, user_factory, veteran)
     page = text(client.get("/middelfart/me/"))
     assert _titles(page, "upcoming-meetings") == ["Supervision snart"]
     assert _titles(page, "past-meetings") == [f"Erfagruppe nr. {n}" for n in range(PAST, PAST - MEETINGS_SHOWN, -1)]

@@ -17,7 +17,7 @@ from core.volunteers import services
 from core.volunteers.models import Volunteer
 from tests.conftest import login, post_form
 from tests.core.volunteers.conftest import use_english
-from tests.core.volunteers.helpers import as_tenant, days_ago, field_error, text
+from tests.core.volunteers.helpers import as_tenant, days_ago, field_error, sign_in_as_mentor_of, text
 
 BASE = "/middelfart/volunteers"
 
@@ -90,11 +90,7 @@ def test_a_coordinator_gives_a_mentor_login_and_the_mentor_sees_only_their_own(a
 
 def test_a_mentor_edits_only_the_self_service_fields(app, client, tenant, user_factory, mette):
     volunteer_id, _ = mette
-    user = user_factory(tenant, "mentor")
-    with as_tenant(tenant):
-        db.session.get(Volunteer, volunteer_id).user_id = user.id
-    login(client, user, tenant)
-    use_english(client, tenant)
+    sign_in_as_mentor_of(client, tenant, user_factory, volunteer_id)
     page = text(client.get("/middelfart/me/edit"))
     assert 'value="11223344"' in page and 'name="capacity"' not in page and 'name="name"' not in page
 
