@@ -110,12 +110,31 @@ def sign_in(page: Page, live_server, email=COORDINATOR, *, danish=True):
     expect(page).to_have_url(live_server("/middelfart/"))
 
 
+ABORTED = "net::ERR_ABORTED"
+
+
+def missing_assets(page: Page, failed: list) -> list[str]:
+    """What :func:`watch_assets` saw fail, with each load the browser aborted fetched once more:
+    Chromium aborts an asset that is not there (the 404 page is HTML, refused under nosniff), but
+    also one still coming when the test moves on to the next page (a font, on a busy machine)."""
+    missing = []
+    for entry in failed:
+        if isinstance(entry, tuple):
+            status = page.request.get(entry[1]).status
+            if status != 200:
+                missing.append(f"{entry[1]} (aborted, then {status})")
+        else:
+            missing.append(entry)
+    return missing
+
+
 def watch_assets(page: Page) -> list[str]:
     """Every stylesheet, script, font or image the pages ask for and do not get, and every
     script error."""
     failed: list[str] = []
     page.on("pageerror", lambda error: failed.append(f"script error: {error}"))
-    page.on("requestfailed", lambda request: failed.append(f"{request.url} ({request.failure})"))
+    page.on("requestfailed", lambda request: failed.append(
+        (ABORTED, request.url) if request.failure == ABORTED else f"{request.url} ({request.failure})"))
     page.on("response", lambda response: failed.append(f"{response.url} ({response.status})")
             if response.status >= 400 and response.request.resource_type in {"stylesheet", "script", "font", "image"} else None)
     return failed
@@ -207,7 +226,7 @@ def test_danish_login_front_page_and_a_remembered_switch_to_english(page: Page, 
     expect(page.get_by_role("button", name="Log ud")).to_be_visible()
     assert_all_in(page, "da")
 
-    assert failed_assets == []
+    assert missing_assets(page, failed_assets) == []
 
 
 def test_the_chosen_language_stays_with_the_account(page: Page, browser, live_server):
@@ -254,4 +273,4 @@ def test_the_menu_and_the_language_switch_at_phone_width(page: Page, live_server
         expect(link).to_be_visible()
     assert_all_in(page, "en")
     page.screenshot(path=str(ARTIFACTS / "middelfart-front-en-phone.png"), full_page=True)
-    assert failed_assets == []
+    assert missing_assets(page, failed_assets) == []
