@@ -10,6 +10,7 @@ from flask import g, has_request_context
 from flask_babel import LazyString, format_date, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy.orm import load_only
 
 from core.tenancy import built_once, current_tenant
 from core.audit import services as audit
@@ -518,14 +519,19 @@ def volunteer_query(search: str | None = None, status: str | None = None, channe
     return stmt.order_by(*_list_order(sort or ListSort()))
 
 
-def list_volunteers(*, search=None, status=None, channel=None, sort: ListSort | None = None, page=1, per_page=50):
+def list_volunteers(*, search=None, status=None, channel=None, sort: ListSort | None = None, page=1, per_page=50,
+                    only: tuple[str, ...] | None = None):
     """One page of volunteers (two queries: the count and the page), sorted by ``sort`` (by name
-    when none is given)."""
+    when none is given). ``only``: the columns a list shows; the others (free texts, lists) are not
+    loaded, and reading one raises instead of querying once per row."""
     stmt = volunteer_query(search, status, channel, sort)
     # Counted on the entity's own column, not over a subquery of the select: a statement whose only
     # entity hides in a subquery passes the tenant filter of core.tenancy unscoped, and would count
     # every municipality's volunteers.
-    return paginate(stmt, stmt.with_only_columns(func.count(Volunteer.id)).order_by(None), page=page, per_page=per_page)
+    count = stmt.with_only_columns(func.count(Volunteer.id)).order_by(None)
+    if only:
+        stmt = stmt.options(load_only(*(getattr(Volunteer, name) for name in only), raiseload=True))
+    return paginate(stmt, count, page=page, per_page=per_page)
 
 
 def waiting_list() -> list[Volunteer]:

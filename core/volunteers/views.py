@@ -45,6 +45,7 @@ CONFIRMED_CHANGES = {
     VolunteerStatus.PAUSED: _l("While paused, the volunteer cannot be matched with a young person."),
 }
 INFO_MEETING = "info_meeting"
+LIST_COLUMNS = ("name", "status", "recruitment_channel", "capacity", "recruited_on", "birth_date")  # what the list shows
 # A mentor of many years has hundreds of meetings behind them: the pages show the newest, and the
 # whole history is one link away (?meetings=all), so that a page does not grow with the years.
 MEETINGS_SHOWN = 10
@@ -78,7 +79,8 @@ def index():
     channel = request.args.get("channel", "")[:40]
     sort = services.ListSort.parse(request.args.get("sort"))
     page = services.list_volunteers(search=search or None, status=status or None, channel=channel or None, sort=sort,
-                                    page=page_number(request.args), per_page=current_app.config["PAGE_SIZE"])
+                                    page=page_number(request.args), per_page=current_app.config["PAGE_SIZE"],
+                                    only=LIST_COLUMNS)
     filters = {key: value for key, value in (("q", search), ("status", status), ("channel", channel)) if value}
     # The pager keeps the filters and the sort; a column's sort link keeps the filters and starts
     # again at page 1; the filter form keeps the sort.

@@ -63,6 +63,22 @@ def test_the_list_of_2000_volunteers_needs_as_many_queries_as_a_list_of_5(coordi
     assert "Page 40 of 40" in last and "Frivillig 2000" in last
 
 
+def test_the_list_reads_only_the_columns_it_shows_not_the_free_texts(coordinator, tenant, count_queries):
+    with as_tenant(tenant):
+        services.create_volunteer({"name": "Fie Fritekst", "reservations": "Vil ikke have unge med misbrug",
+                                   "wishes": "En ung der vil være tømrer", "languages": ["dansk", "polsk"],
+                                   "birth_date": date(1980, 5, 1)})
+    with count_queries() as queries:
+        page = text(coordinator.get(f"{BASE}/"))
+    assert "Fie Fritekst" in page
+    [listed] = [s for s in queries.statements if s.lstrip().startswith("SELECT volunteer.id")]
+    for shown in ("name", "status", "recruitment_channel", "capacity", "recruited_on", "birth_date"):
+        assert f"volunteer.{shown}" in listed
+    for hidden in ("reservations", "wishes", "languages", "email", "phone", "about_me"):
+        assert f"volunteer.{hidden}" not in listed, hidden
+    assert "misbrug" not in page and "tømrer" not in page
+
+
 def _history(tenant, volunteer_id, size: int) -> None:
     """``size`` of every kind of history row: status changes, certificates, courses with sessions
     and attendance, group meetings."""
